@@ -1,0 +1,17 @@
+#pragma once
+// One function per netsurf-cli subcommand; each receives the arguments after the command name
+// and returns the process exit code.
+#include <string>
+#include <vector>
+
+namespace netsurf::cli {
+
+using Args = std::vector<std::string>;
+
+int cmdDatasets(const Args& args);
+int cmdQuant(const Args& args);
+int cmdTrain(const Args& args);
+int cmdEvaluate(const Args& args);
+int cmdBench(const Args& args);
+
+} // namespace netsurf::cli

@@ -1,0 +1,55 @@
+// netsurf-cli: the NetSurf engine, headless.
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "app/cli/commands.h"
+#include "engine/core/version.h"
+
+namespace {
+
+void printUsage() {
+    std::printf(
+        "usage: netsurf-cli <command> [options]\n"
+        "\n"
+        "commands:\n"
+        "  datasets   list the benchmarks' datasets, their source, sizes and checksums\n"
+        "  quant      show a quantization scheme q<m,n,s> and the bits/deltas of values\n"
+        "  train      train (quantization-aware, with pruning) a benchmark model\n"
+        "  evaluate   clean loss and metrics of a trained model on a split\n"
+        "  bench      benchmarks of NetSurf's own speed (bench train)\n"
+        "\n"
+        "Every command accepts --json (one JSON object on stdout) and --help.\n"
+        "Exit codes: 0 success, 1 data error, 2 usage error.\n");
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    using namespace netsurf::cli;
+    if (argc < 2) {
+        printUsage();
+        return 2;
+    }
+    const std::string cmd = argv[1];
+    if (cmd == "--version" || cmd == "version") {
+        std::printf("netsurf-cli %s (git %s)\n", netsurf::version(), netsurf::gitRevision());
+        return 0;
+    }
+    if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+        printUsage();
+        return 0;
+    }
+    const Args args(argv + 2, argv + argc);
+    if (cmd == "datasets") return cmdDatasets(args);
+    if (cmd == "quant") return cmdQuant(args);
+    if (cmd == "train") return cmdTrain(args);
+    if (cmd == "evaluate") return cmdEvaluate(args);
+    if (cmd == "bench") return cmdBench(args);
+    std::fprintf(stderr,
+                 "netsurf-cli: error: unknown command '%s' (expected datasets, quant, train, "
+                 "evaluate or bench)\n",
+                 cmd.c_str());
+    return 2;
+}

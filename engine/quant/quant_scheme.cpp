@@ -1,0 +1,1 @@
+#include "engine/quant/quant_scheme.h"
