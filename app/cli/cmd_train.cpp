@@ -1,10 +1,109 @@
+// netsurf-cli train: quantization-aware training with pruning; writes model.json and history.csv.
+#include <cstdio>
+
+#include "app/cli/cli_common.h"
 #include "app/cli/cli_output.h"
 #include "app/cli/commands.h"
 
 namespace netsurf::cli {
 
-int cmdTrain(const Args& /*args*/) {
-    return reportError(Error::internal("'train' is not implemented yet"));
+namespace {
+
+constexpr const char* kHelp =
+    "usage: netsurf-cli train [--benchmark B] [--quant Q] [--pruning P] [--epochs N] [--seed S]\n"
+    "                         [--workspace DIR] [--threads T] [--data-dir DIR] [--retrain]\n"
+    "                         [--quiet] [--json]\n"
+    "Trains B (default mnist_fnn) at scheme Q (default q<6,2,1>) and pruning P (default 0.125)\n"
+    "and writes <workspace>/B/<scheme>/prune_P/model.json and history.csv. An existing model is\n"
+    "reused unless --retrain.\n";
+
+nlohmann::json outcomeJson(const TrainOutcome& o) {
+    const Model& m = o.file.model;
+    const ModelProvenance& p = o.file.provenance;
+    return {{"benchmark", m.benchmark},
+            {"quantization", m.scheme.str()},
+            {"pruning", o.file.pruning},
+            {"sparsity", m.kernelSparsity()},
+            {"model_path", o.modelPath.string()},
+            {"history_path", o.historyPath.string()},
+            {"reused", o.reused},
+            {"parameters", m.trainableParameterCount()},
+            {"kept_parameters", m.keptParameterCount()},
+            {"dataset", {{"name", p.dataset}, {"source", p.datasetSource},
+                         {"checksum", p.datasetChecksum}}},
+            {"seed", p.seed},
+            {"epochs", p.epochs},
+            {"epochs_run", p.epochsRun},
+            {"best_epoch", p.bestEpoch},
+            {"early_stopped", p.earlyStopped},
+            {"threads", p.threads},
+            {"seconds", p.trainSeconds},
+            {"samples_per_second", o.samplesPerSecond},
+            {"test", {{"split", "test"}, {"loss", o.file.testLoss},
+                      {"metrics", metricsJson(o.file.testMetrics)}}}};
+}
+
+void printOutcome(const TrainOutcome& o) {
+    const Model& m = o.file.model;
+    const ModelProvenance& p = o.file.provenance;
+    std::printf("benchmark   %s (dataset %s, %s)\n", m.benchmark.c_str(), p.dataset.c_str(),
+                p.datasetSource.c_str());
+    std::printf("scheme      %s\n", m.scheme.str().c_str());
+    std::printf("pruning     %g (achieved kernel sparsity %.4f)\n", o.file.pruning,
+                m.kernelSparsity());
+    std::printf("parameters  %zu trainable, %zu kept\n", m.trainableParameterCount(),
+                m.keptParameterCount());
+    if (o.reused)
+        std::printf("model       %s (reused: trained %s, seed %llu; --retrain to train again)\n",
+                    o.modelPath.string().c_str(), p.date.c_str(),
+                    static_cast<unsigned long long>(p.seed));
+    else
+        std::printf("model       %s\n", o.modelPath.string().c_str());
+    std::printf("training    %d/%d epochs (kept epoch %d%s), %.1f s on %d threads\n", p.epochsRun,
+                p.epochs, p.bestEpoch, p.earlyStopped ? ", early stopped" : "", p.trainSeconds,
+                p.threads);
+    std::printf("test        loss %.4f  %s\n", o.file.testLoss,
+                metricsText(o.file.testMetrics).c_str());
+}
+
+} // namespace
+
+int cmdTrain(const Args& raw) {
+    auto valued = selectorOptions();
+    valued.insert({"epochs", "seed"});
+    auto args = CliArgs::parse(raw, valued, {"retrain", "json", "quiet", "help"});
+    if (!args) return reportError(args.error());
+    if (args->flag("help")) {
+        std::printf("%s", kHelp);
+        return 0;
+    }
+    if (!args->positional().empty())
+        return reportError(Error::usage("unexpected argument '" + args->positional()[0] + "'"));
+    auto sel = parseSelector(*args);
+    if (!sel) return reportError(sel.error());
+    auto threads = parseThreads(*args);
+    if (!threads) return reportError(threads.error());
+    auto epochs = args->integer("epochs");
+    if (!epochs) return reportError(epochs.error());
+    auto seed = args->integer("seed");
+    if (!seed) return reportError(seed.error());
+    if (*epochs && (**epochs < 1 || **epochs > 100000))
+        return reportError(Error::usage("--epochs expects a number between 1 and 100000"));
+    if (*seed && **seed < 0) return reportError(Error::usage("--seed expects a non-negative integer"));
+
+    TrainRequest req;
+    req.model = *sel;
+    req.epochs = epochs->value_or(0);
+    req.seed = std::uint64_t(seed->value_or(0));
+    req.retrain = args->flag("retrain");
+    req.threads = *threads;
+    req.data = parseDataOptions(*args);
+    StderrProgress progress(args->flag("quiet"));
+    auto out = runTrainJob(req, progress);
+    if (!out) return reportError(out.error());
+    if (args->flag("json")) printJson(outcomeJson(*out));
+    else printOutcome(*out);
+    return 0;
 }
 
 } // namespace netsurf::cli

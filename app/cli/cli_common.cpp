@@ -1,0 +1,96 @@
+#include "app/cli/cli_common.h"
+
+#include <cstdio>
+#include <unistd.h>
+
+#include "engine/storage/workspace.h"
+
+namespace netsurf::cli {
+
+const std::set<std::string>& selectorOptions() {
+    static const std::set<std::string> s{"benchmark", "quant", "pruning", "workspace", "threads",
+                                         "data-dir"};
+    return s;
+}
+
+Result<ModelSelector> parseSelector(const CliArgs& args) {
+    ModelSelector s;
+    if (auto b = args.value("benchmark")) s.benchmark = *b;
+    if (auto spec = benchmarkSpec(s.benchmark); !spec) return spec.error();
+    if (auto q = args.value("quant")) {
+        auto scheme = QuantScheme::parse(*q);
+        if (!scheme) return scheme.error();
+        s.scheme = *scheme;
+    }
+    auto p = args.number("pruning");
+    if (!p) return p.error();
+    if (*p) s.pruning = **p;
+    if (auto st = validatePruning(s.pruning); !st) return st.error();
+    if (auto w = args.value("workspace")) s.workspace = *w;
+    return s;
+}
+
+Result<int> parseThreads(const CliArgs& args) {
+    auto t = args.integer("threads");
+    if (!t) return t.error();
+    if (!*t) return 0;
+    if (**t < 1 || **t > 1024)
+        return Error::usage("--threads expects a number of threads between 1 and 1024");
+    return int(**t);
+}
+
+DatasetOptions parseDataOptions(const CliArgs& args) {
+    DatasetOptions d;
+    if (auto dir = args.value("data-dir")) d.dataDir = *dir;
+    return d;
+}
+
+StderrProgress::StderrProgress(bool quiet) : m_quiet(quiet), m_tty(::isatty(2) == 1) {}
+
+StderrProgress::~StderrProgress() {
+    if (m_lineOpen) std::fputc('\n', stderr);
+}
+
+void StderrProgress::progress(const Progress& p) {
+    if (m_quiet) return;
+    const auto now = std::chrono::steady_clock::now();
+    const bool last = p.total > 0 && p.done >= p.total;
+    if (!last && now - m_last < std::chrono::milliseconds(m_tty ? 100 : 1000)) return;
+    m_last = now;
+    if (m_tty) {
+        std::fprintf(stderr, "\r\033[K[%s] %s", p.stage.c_str(), p.detail.c_str());
+        m_lineOpen = !last;
+        if (last) std::fputc('\n', stderr);
+    } else {
+        std::fprintf(stderr, "[%s] %s\n", p.stage.c_str(), p.detail.c_str());
+    }
+    std::fflush(stderr);
+}
+
+void StderrProgress::warning(const std::string& message) {
+    if (m_lineOpen) std::fputc('\n', stderr);
+    m_lineOpen = false;
+    std::fprintf(stderr, "netsurf-cli: warning: %s\n", message.c_str());
+}
+
+} // namespace netsurf::cli
+
+namespace netsurf::cli {
+
+nlohmann::json metricsJson(const Metrics& metrics) {
+    nlohmann::json j = nlohmann::json::object();
+    for (const auto& [k, v] : metrics) j[k] = v;
+    return j;
+}
+
+std::string metricsText(const Metrics& metrics) {
+    std::string s;
+    char buf[64];
+    for (const auto& [k, v] : metrics) {
+        std::snprintf(buf, sizeof buf, "%s%s %.4f", s.empty() ? "" : "  ", k.c_str(), v);
+        s += buf;
+    }
+    return s;
+}
+
+} // namespace netsurf::cli

@@ -1,0 +1,43 @@
+#pragma once
+// Options shared by the model commands: --benchmark, --quant, --pruning, --workspace,
+// --threads, --data-dir; and the stderr progress reporter.
+#include <chrono>
+#include <set>
+#include <string>
+
+#include "app/cli/cli_args.h"
+#include "engine/core/progress.h"
+#include "engine/jobs/model_jobs.h"
+
+namespace netsurf::cli {
+
+// Option names taken by parseSelector(), to merge into a command's valued set.
+const std::set<std::string>& selectorOptions();
+
+Result<ModelSelector> parseSelector(const CliArgs& args);
+Result<int> parseThreads(const CliArgs& args);
+DatasetOptions parseDataOptions(const CliArgs& args);
+
+// Prints progress lines on stderr: rewrites one line on a terminal, otherwise plain lines at
+// most once per second (and always the last one of a stage).
+class StderrProgress final : public ProgressSink {
+public:
+    explicit StderrProgress(bool quiet = false);
+    ~StderrProgress() override;
+    void progress(const Progress& p) override;
+    void warning(const std::string& message) override;
+
+private:
+    bool m_quiet;
+    bool m_tty;
+    bool m_lineOpen = false;
+    std::chrono::steady_clock::time_point m_last{};
+};
+
+} // namespace netsurf::cli
+
+#include <nlohmann/json.hpp>
+namespace netsurf::cli {
+nlohmann::json metricsJson(const Metrics& metrics);
+std::string metricsText(const Metrics& metrics); // "accuracy 0.9312  …"
+} // namespace netsurf::cli

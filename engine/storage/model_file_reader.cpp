@@ -1,0 +1,191 @@
+// Loading and validating model.json (see docs/formats.md).
+#include <nlohmann/json.hpp>
+
+#include "engine/core/file_io.h"
+#include "engine/storage/model_file.h"
+
+namespace netsurf {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+// Thrown inside the reader only; converted to a data Error naming the file.
+struct FormatError {
+    std::string what;
+};
+
+void require(bool cond, const std::string& what) {
+    if (!cond) throw FormatError{what};
+}
+
+Eigen::VectorXd readVector(const json& j, const std::string& what) {
+    require(j.is_array(), what + " must be an array of numbers");
+    Eigen::VectorXd v(Eigen::Index(j.size()));
+    for (std::size_t i = 0; i < j.size(); ++i) {
+        require(j[i].is_number(), what + " must contain only numbers");
+        v[Eigen::Index(i)] = j[i].get<double>();
+    }
+    return v;
+}
+
+Tensor readTensor(const json& j, const QuantScheme& q) {
+    Tensor t;
+    t.name = j.at("name").get<std::string>();
+    t.role = j.at("role").get<std::string>();
+    const auto shape = j.at("shape").get<std::vector<int>>();
+    require(shape.size() == 2 && shape[0] > 0 && shape[1] > 0,
+            "tensor " + t.name + " has an invalid shape (expected [rows, cols])");
+    t.rows = shape[0];
+    t.cols = shape[1];
+    t.trainable = j.at("trainable").get<bool>();
+    t.prunable = j.value("prunable", false);
+    t.values = readVector(j.at("values"), "values of tensor " + t.name);
+    require(t.values.size() == Eigen::Index(t.rows) * t.cols,
+            "tensor " + t.name + " has " + std::to_string(t.values.size()) + " values, expected " +
+                std::to_string(t.rows * t.cols) + " for shape [" + std::to_string(t.rows) + ", " +
+                std::to_string(t.cols) + "]");
+    if (j.contains("mask")) {
+        t.mask = j.at("mask").get<std::vector<std::uint8_t>>();
+        require(t.mask.size() == std::size_t(t.values.size()),
+                "mask of tensor " + t.name + " has the wrong length");
+    }
+    if (t.trainable)
+        for (Eigen::Index i = 0; i < t.size(); ++i)
+            require(q.isRepresentable(t.values[i]) && (t.kept(i) || t.values[i] == 0.0),
+                    "tensor " + t.name + " value " + std::to_string(t.values[i]) + " at index " +
+                        std::to_string(i) + " is not a stored value of " + q.str());
+    return t;
+}
+
+int tensorRef(const Model& m, const json& refs, const char* role, int rows, int cols,
+              const std::string& layer) {
+    require(refs.contains(role), "layer " + layer + " lacks its " + role + " tensor");
+    const int idx = m.tensorIndex(refs.at(role).get<std::string>());
+    require(idx >= 0, "layer " + layer + " refers to a missing " + role + " tensor");
+    const Tensor& t = m.tensors[std::size_t(idx)];
+    require(t.rows == rows && t.cols == cols,
+            "tensor " + t.name + " has shape [" + std::to_string(t.rows) + ", " +
+                std::to_string(t.cols) + "], expected [" + std::to_string(rows) + ", " +
+                std::to_string(cols) + "] for layer " + layer);
+    return idx;
+}
+
+Layer readLayer(const Model& m, const json& j, int width) {
+    Layer l;
+    l.name = j.at("name").get<std::string>();
+    auto kind = layerKindFromString(j.at("kind").get<std::string>());
+    require(kind.ok(), kind.ok() ? "" : kind.error().message);
+    l.kind = *kind;
+    l.in = j.at("in").get<int>();
+    l.out = j.at("out").get<int>();
+    require(l.in == width, "layer " + l.name + " expects " + std::to_string(l.in) +
+                               " inputs but the previous layer gives " + std::to_string(width));
+    require(l.out > 0 && (l.kind == LayerKind::Dense || l.out == l.in),
+            "layer " + l.name + " has an invalid output width");
+    const json refs = j.value("tensors", json::object());
+    switch (l.kind) {
+    case LayerKind::Dense:
+        l.kernel = tensorRef(m, refs, "kernel", l.in, l.out, l.name);
+        l.bias = tensorRef(m, refs, "bias", 1, l.out, l.name);
+        break;
+    case LayerKind::ApplyAlpha:
+        l.alpha = tensorRef(m, refs, "alpha", 1, l.out, l.name);
+        l.beta = tensorRef(m, refs, "beta", 1, l.out, l.name);
+        l.reg = j.value("reg", 0.0);
+        break;
+    case LayerKind::BatchNorm:
+        l.gamma = tensorRef(m, refs, "gamma", 1, l.out, l.name);
+        l.beta = tensorRef(m, refs, "beta", 1, l.out, l.name);
+        l.movingMean = tensorRef(m, refs, "moving_mean", 1, l.out, l.name);
+        l.movingVariance = tensorRef(m, refs, "moving_variance", 1, l.out, l.name);
+        l.epsilon = j.value("epsilon", 1e-3);
+        l.momentum = j.value("momentum", 0.99);
+        break;
+    case LayerKind::QRelu:
+    case LayerKind::Softmax: break;
+    }
+    return l;
+}
+
+ModelProvenance readProvenance(const json& p) {
+    ModelProvenance r;
+    r.version = p.value("version", "");
+    r.gitRevision = p.value("git_revision", "");
+    r.dataset = p.value("dataset", "");
+    r.datasetSource = p.value("dataset_source", "");
+    r.datasetChecksum = p.value("dataset_checksum", "");
+    r.seed = p.value("seed", std::uint64_t(0));
+    r.epochs = p.value("epochs", 0);
+    r.epochsRun = p.value("epochs_run", 0);
+    r.bestEpoch = p.value("best_epoch", 0);
+    r.earlyStopped = p.value("early_stopped", false);
+    r.threads = p.value("threads", 0);
+    r.trainSeconds = p.value("train_seconds", 0.0);
+    r.date = p.value("date", "");
+    return r;
+}
+
+ModelFile readModel(const json& j) {
+    require(j.is_object() && j.value("format", "") == "netsurf-model",
+            "it is not a NetSurf model file (missing \"format\": \"netsurf-model\")");
+    require(j.value("format_version", 0) == 1, "unsupported format_version (expected 1)");
+    ModelFile f;
+    Model& m = f.model;
+    auto scheme = QuantScheme::parse(j.at("quantization").at("scheme").get<std::string>());
+    require(scheme.ok(), scheme.ok() ? "" : scheme.error().message);
+    m.scheme = *scheme;
+    m.benchmark = j.at("benchmark").get<std::string>();
+    m.task = j.at("task").get<std::string>() == "regression" ? TaskKind::Regression
+                                                             : TaskKind::Classification;
+    m.loss = j.at("loss").get<std::string>() == "mse" ? LossKind::MeanSquaredError
+                                                      : LossKind::CrossEntropy;
+    m.inputShape = j.at("input_shape").get<std::vector<int>>();
+    m.inputs = j.at("inputs").get<int>();
+    m.outputs = j.at("outputs").get<int>();
+    f.pruning = j.at("pruning").get<double>();
+    const json& nz = j.at("normalizer");
+    m.normalizer.min = readVector(nz.at("min"), "normalizer min").transpose();
+    m.normalizer.max = readVector(nz.at("max"), "normalizer max").transpose();
+    m.normalizer.outMin = nz.at("out_min").get<double>();
+    m.normalizer.outMax = nz.at("out_max").get<double>();
+    require(m.normalizer.min.size() == m.inputs && m.normalizer.max.size() == m.inputs,
+            "the normalizer does not have one min/max per input");
+    for (const json& t : j.at("tensors")) m.tensors.push_back(readTensor(t, m.scheme));
+    int width = m.inputs;
+    for (const json& l : j.at("layers")) {
+        m.layers.push_back(readLayer(m, l, width));
+        width = m.layers.back().out;
+    }
+    require(!m.layers.empty() && width == m.outputs,
+            "the layers produce " + std::to_string(width) + " outputs, expected " +
+                std::to_string(m.outputs));
+    if (j.contains("test_evaluation"))
+        for (const auto& [k, v] : j.at("test_evaluation").items()) {
+            if (k == "loss") f.testLoss = v.get<double>();
+            else f.testMetrics.emplace_back(k, v.get<double>());
+        }
+    f.provenance = readProvenance(j.value("provenance", json::object()));
+    return f;
+}
+
+} // namespace
+
+Result<ModelFile> loadModelFile(const fs::path& path) {
+    auto text = readFile(path);
+    if (!text) return text.error();
+    try {
+        return readModel(json::parse(*text));
+    } catch (const json::parse_error& e) {
+        return Error::data("model file " + path.string() +
+                           " is not valid JSON (truncated or corrupt at byte " +
+                           std::to_string(e.byte) + ")");
+    } catch (const json::exception& e) {
+        return Error::data("model file " + path.string() + " is malformed: " + e.what());
+    } catch (const FormatError& e) {
+        return Error::data("model file " + path.string() + " is invalid: " + e.what);
+    }
+}
+
+} // namespace netsurf

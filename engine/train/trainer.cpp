@@ -1,0 +1,188 @@
+#include "engine/train/trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include "engine/core/rng.h"
+#include "engine/model/evaluate.h"
+#include "engine/model/network.h"
+#include "engine/train/optimizer.h"
+#include "engine/train/pruning.h"
+
+namespace netsurf {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double secondsSince(Clock::time_point t0) {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+// Stored model = Q(shadow) ⊙ mask.
+void storeFromShadow(Model& model, const std::vector<Eigen::VectorXd>& shadow) {
+    for (std::size_t i = 0; i < model.tensors.size(); ++i)
+        if (model.tensors[i].trainable) model.tensors[i].values = shadow[i];
+    model.quantizeInPlace();
+}
+
+// Straight-through update: gradients of pruned entries are dropped, shadow weights are clipped.
+void maskAndClip(const Model& model, Gradients& grads, std::vector<Eigen::VectorXd>& shadow,
+                 bool afterStep) {
+    const double lo = model.scheme.minValue(), hi = model.scheme.maxValue();
+    for (std::size_t i = 0; i < model.tensors.size(); ++i) {
+        const Tensor& t = model.tensors[i];
+        if (!t.trainable) continue;
+        if (afterStep) shadow[i] = shadow[i].cwiseMax(lo).cwiseMin(hi);
+        if (t.mask.empty()) continue;
+        for (Eigen::Index k = 0; k < t.size(); ++k)
+            if (!t.mask[std::size_t(k)]) {
+                grads[i][k] = 0.0;
+                shadow[i][k] = 0.0;
+            }
+    }
+}
+
+struct EpochState {
+    MatrixRM outputs; // training outputs of the epoch, in batch order
+    Eigen::VectorXd labels;
+    double objective = 0;
+};
+
+// One pass over the shuffled training split.
+Status runEpoch(const BenchmarkSpec& spec, const MatrixRM& Xn, const Eigen::VectorXd& y,
+                int epoch, std::uint64_t seed, Model& model, std::vector<Eigen::VectorXd>& shadow,
+                Adam& adam, EpochState& st, std::stop_token stop) {
+    const auto n = std::uint32_t(Xn.rows());
+    const auto perm =
+        keyedPermutation(n, hashKey(seed, std::uint64_t(RngPurpose::Shuffle), std::uint64_t(epoch)));
+    st.outputs.resize(n, model.outputs);
+    st.labels.resize(n);
+    st.objective = 0;
+    ForwardCache cache;
+    MatrixRM Xb, dOut;
+    Eigen::VectorXd yb;
+    for (std::uint32_t b0 = 0; b0 < n; b0 += std::uint32_t(spec.batchSize)) {
+        if (stop.stop_requested()) return Error::cancelled("training cancelled");
+        const auto bs = Eigen::Index(std::min<std::uint32_t>(std::uint32_t(spec.batchSize), n - b0));
+        Xb.resize(bs, Xn.cols());
+        yb.resize(bs);
+        for (Eigen::Index i = 0; i < bs; ++i) {
+            Xb.row(i) = Xn.row(perm[b0 + std::size_t(i)]);
+            yb[i] = y[perm[b0 + std::size_t(i)]];
+        }
+        forward(model, Xb, ForwardMode::Training, cache);
+        // objective = mean data loss + range penalty; dOut = ∂(mean loss)/∂output
+        const double loss = lossSum(model.loss, cache.output(), yb, &dOut) / double(bs);
+        dOut /= double(bs);
+        Gradients grads = zeroGradients(model);
+        backward(model, cache, dOut, 1.0, grads);
+        updateMovingStatistics(model, cache);
+        maskAndClip(model, grads, shadow, false);
+        adam.step(shadow, grads);
+        maskAndClip(model, grads, shadow, true);
+        storeFromShadow(model, shadow);
+        st.outputs.middleRows(b0, bs) = cache.output();
+        st.labels.segment(b0, bs) = yb;
+        st.objective += (loss + cache.penalty) * double(bs);
+    }
+    st.objective /= double(n);
+    return {};
+}
+
+std::string epochDetail(const EpochRecord& r, int epochs) {
+    char buf[200];
+    const auto& [name, value] = r.valMetrics.front();
+    std::snprintf(buf, sizeof buf, "epoch %d/%d loss %.4f val_loss %.4f val_%s %.4f sparsity %.3f",
+                  r.epoch, epochs, r.loss, r.valLoss, name.c_str(), value, r.sparsity);
+    return buf;
+}
+
+} // namespace
+
+double trainingFlopsPerSample(const Model& model) {
+    double flops = 0;
+    bool first = true;
+    for (const Layer& l : model.layers) {
+        if (l.kind != LayerKind::Dense) continue;
+        flops += 2.0 * l.in * l.out * (first ? 2 : 3);
+        first = false;
+    }
+    return flops;
+}
+
+Result<TrainResult> trainModel(const BenchmarkSpec& spec, const QuantScheme& scheme,
+                               double pruning, const Dataset& data, const Splits& splits,
+                               const TrainOptions& options, ProgressSink& sink,
+                               std::stop_token stop) {
+    if (splits.train.size() == 0) return Error::data("the training split of " + data.name + " is empty");
+    const auto t0 = Clock::now();
+    TrainResult res;
+    res.epochsConfigured = options.epochs > 0 ? options.epochs : spec.epochs;
+    Model model = buildModel(spec, scheme, data, options.seed);
+    model.normalizer = Normalizer::fit(splits.train.X, scheme.minValue(), scheme.maxValue(),
+                                       spec.globalInputRange);
+    const MatrixRM Xn = model.normalizer.apply(splits.train.X);
+    std::vector<Eigen::VectorXd> shadow(model.tensors.size());
+    for (std::size_t i = 0; i < model.tensors.size(); ++i)
+        if (model.tensors[i].trainable) shadow[i] = model.tensors[i].values;
+    storeFromShadow(model, shadow);
+
+    Adam adam(spec.learningRate);
+    EpochState st;
+    const int pruneEnd = std::min(spec.pruning.end, res.epochsConfigured);
+    double bestVal = INFINITY;
+    Model best = model;
+    int wait = 0;
+    for (int e = 1; e <= res.epochsConfigured; ++e) {
+        const auto te = Clock::now();
+        if (double s = scheduledSparsity(spec.pruning, pruning, e, res.epochsConfigured); s >= 0) {
+            applyMagnitudePruning(model, shadow, s);
+            storeFromShadow(model, shadow);
+        }
+        if (auto s = runEpoch(spec, Xn, splits.train.y, e, options.seed, model, shadow, adam, st,
+                              stop);
+            !s)
+            return s.error();
+        EpochRecord r;
+        r.epoch = e;
+        r.loss = st.objective;
+        r.metrics = computeMetrics(model.task, st.outputs, st.labels);
+        if (splits.validation.size() > 0) {
+            const EvalResult v = evaluateModel(model, splits.validation.X, splits.validation.y);
+            r.valLoss = v.loss;
+            r.valMetrics = v.metrics;
+        } else {
+            r.valLoss = r.loss;
+            r.valMetrics = r.metrics;
+        }
+        r.sparsity = model.kernelSparsity();
+        r.seconds = secondsSince(te);
+        res.history.push_back(r);
+        res.epochsRun = e;
+        res.samplesProcessed += splits.train.size();
+        sink.progress({"train", e, res.epochsConfigured, epochDetail(r, res.epochsConfigured)});
+        // Early stopping watches the validation loss once the pruning target is reached.
+        if (spec.earlyStopPatience > 0 && e >= pruneEnd) {
+            if (r.valLoss < bestVal) {
+                bestVal = r.valLoss;
+                best = model;
+                res.bestEpoch = e;
+                wait = 0;
+            } else if (++wait >= spec.earlyStopPatience) {
+                res.earlyStopped = true;
+                break;
+            }
+        }
+    }
+    if (spec.earlyStopPatience > 0 && res.bestEpoch > 0) {
+        model = std::move(best);
+    } else {
+        res.bestEpoch = res.epochsRun;
+    }
+    res.model = std::move(model);
+    res.seconds = secondsSince(t0);
+    return res;
+}
+
+} // namespace netsurf

@@ -1,0 +1,54 @@
+#pragma once
+// Quantization-aware training with magnitude pruning (SPEC §2).
+//
+// Forward with the stored codes Q(w) (masked), straight-through gradient to float shadow weights,
+// Adam step, shadow weights clipped to [Qmin, Qmax], then re-quantized. Batches are split into
+// fixed row chunks processed in parallel and reduced in chunk order, so the trained weights are
+// identical for any number of threads.
+#include <cstdint>
+#include <stop_token>
+#include <vector>
+
+#include "engine/core/progress.h"
+#include "engine/model/benchmarks.h"
+#include "engine/model/loss.h"
+#include "engine/train/splits.h"
+
+namespace netsurf {
+
+struct TrainOptions {
+    int epochs = 0;          // 0 = the benchmark's default
+    std::uint64_t seed = 0;
+};
+
+struct EpochRecord {
+    int epoch = 0;
+    double loss = 0;         // mean training objective over the epoch (data loss + penalty)
+    Metrics metrics;         // training metrics of the epoch's batches (surrogate forward)
+    double valLoss = 0;      // exact evaluation on the validation split
+    Metrics valMetrics;
+    double sparsity = 0;     // kernel sparsity at the end of the epoch
+    double seconds = 0;      // wall time of the epoch
+};
+
+struct TrainResult {
+    Model model;                      // stored (quantized, masked) model
+    std::vector<EpochRecord> history;
+    int epochsConfigured = 0;
+    int epochsRun = 0;
+    int bestEpoch = 0;                // epoch whose weights were kept
+    bool earlyStopped = false;
+    double seconds = 0;
+    std::uint64_t samplesProcessed = 0;
+};
+
+Result<TrainResult> trainModel(const BenchmarkSpec& spec, const QuantScheme& scheme,
+                               double pruning, const Dataset& data, const Splits& splits,
+                               const TrainOptions& options, ProgressSink& sink,
+                               std::stop_token stop = {});
+
+// Floating-point operations of one training step per sample (forward + backward of the dense
+// layers: 2·in·out each for Z, dW and dX except dX of the first layer).
+double trainingFlopsPerSample(const Model& model);
+
+} // namespace netsurf
