@@ -1,0 +1,111 @@
+// Training: seeded run beats a fixed accuracy, identical weights for 1 and 2 threads, and the
+// model file round-trips bit-identically.
+#include "test_support.h"
+
+#include "engine/core/parallel.h"
+#include "engine/core/rng.h"
+#include "engine/model/evaluate.h"
+#include "engine/core/file_io.h"
+#include "engine/storage/model_file.h"
+#include "engine/train/trainer.h"
+
+using namespace netsurf;
+
+namespace {
+
+// Two Gaussian-ish blobs in 6 dimensions (deterministic, keyed draws).
+Dataset blobs() {
+    Dataset d;
+    d.name = "blobs";
+    d.task = TaskKind::Classification;
+    d.inputShape = {6};
+    d.classes = 2;
+    auto fill = [](MatrixRM& X, Eigen::VectorXd& y, int n, std::uint64_t key) {
+        X.resize(n, 6);
+        y.resize(n);
+        for (int i = 0; i < n; ++i) {
+            y[i] = i % 2;
+            for (int j = 0; j < 6; ++j)
+                X(i, j) = (y[i] ? 1.0 : -1.0) * (j < 3 ? 1.0 : 0.0) +
+                          1.2 * (toUnit(hashKey(key, std::uint64_t(i), std::uint64_t(j))) - 0.5);
+        }
+    };
+    fill(d.trainX, d.trainY, 600, 1);
+    fill(d.testX, d.testY, 200, 2);
+    return d;
+}
+
+BenchmarkSpec tinySpec() {
+    BenchmarkSpec s;
+    s.name = "tiny";
+    s.dataset = "blobs";
+    s.layers = {{LayerKind::Dense, 8}, {LayerKind::ApplyAlpha, 0, 1.0}, {LayerKind::QRelu},
+                {LayerKind::Dense, 2}, {LayerKind::Softmax}};
+    s.batchSize = 32;
+    s.epochs = 8;
+    s.pruning = {2, 2, 6};
+    return s;
+}
+
+TrainResult trainWith(int threads) {
+    const Dataset d = blobs();
+    const Splits sp = makeSplits(d, 7);
+    NullProgressSink sink;
+    std::optional<Result<TrainResult>> r;
+    runInArena(threads, [&] {
+        r.emplace(trainModel(tinySpec(), QuantScheme(), 0.25, d, sp, {0, 7}, sink));
+    });
+    if (!r->ok()) qFatal("training failed: %s", r->error().message.c_str());
+    return std::move(**r);
+}
+
+} // namespace
+
+class TestTraining : public QObject {
+    Q_OBJECT
+private slots:
+    void beatsFixedAccuracyAndReachesSparsity() {
+        const TrainResult r = trainWith(2);
+        const Dataset d = blobs();
+        const EvalResult e = evaluateModel(r.model, d.testX, d.testY);
+        QVERIFY2(metricValue(e.metrics, "accuracy") > 0.9,
+                 qPrintable(QString::number(metricValue(e.metrics, "accuracy"))));
+        QVERIFY(std::abs(r.model.kernelSparsity() - 0.25) < 0.02);
+        for (const Tensor& t : r.model.tensors)
+            if (t.trainable)
+                for (Eigen::Index i = 0; i < t.size(); ++i)
+                    QVERIFY(r.model.scheme.isRepresentable(t.values[i]));
+    }
+    void identicalWeightsForOneAndTwoThreads() {
+        const TrainResult a = trainWith(1), b = trainWith(2);
+        QCOMPARE(a.model.tensors.size(), b.model.tensors.size());
+        for (std::size_t i = 0; i < a.model.tensors.size(); ++i)
+            QVERIFY(a.model.tensors[i].values == b.model.tensors[i].values);
+        QCOMPARE(a.history.back().loss, b.history.back().loss);
+    }
+    void modelFileRoundTripIsBitIdentical() {
+        QTemporaryDir dir;
+        const auto path = test::tempPath(dir, "model.json");
+        ModelFile f;
+        f.model = trainWith(2).model;
+        f.pruning = 0.25;
+        QVERIFY(saveModelFile(path, f).ok());
+        auto g = loadModelFile(path);
+        QVERIFY2(g.ok(), g.ok() ? "" : g.error().message.c_str());
+        for (std::size_t i = 0; i < f.model.tensors.size(); ++i) {
+            QVERIFY(f.model.tensors[i].values == g->model.tensors[i].values);
+            QVERIFY(f.model.tensors[i].mask == g->model.tensors[i].mask);
+        }
+        // A truncated file is a data error naming the file.
+        auto text = readFile(path);
+        QVERIFY(text.ok());
+        QVERIFY(atomicWriteFile(path, text->substr(0, text->size() / 2)).ok());
+        auto bad = loadModelFile(path);
+        QVERIFY(!bad.ok());
+        QCOMPARE(bad.error().kind, ErrorKind::Data);
+        QVERIFY(bad.error().message.find(path.string()) != std::string::npos);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTraining)
+#include "tst_training.moc"
