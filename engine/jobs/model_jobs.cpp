@@ -118,8 +118,7 @@ Result<TrainOutcome> runTrainJob(const TrainRequest& req, ProgressSink& sink,
 
 Result<EvaluateOutcome> runEvaluateJob(const EvaluateRequest& req) {
     if (auto st = validateSelector(req.model); !st) return st.error();
-    if (req.split != "train" && req.split != "validation" && req.split != "test")
-        return Error::usage("unknown split '" + req.split + "' (expected train, validation or test)");
+    if (auto st = validateSplitName(req.split); !st) return st.error();
     auto f = loadSelectedModel(req.model);
     if (!f) return f.error();
     const BenchmarkSpec spec = *benchmarkSpec(req.model.benchmark);

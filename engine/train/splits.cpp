@@ -37,12 +37,17 @@ Splits makeSplits(const Dataset& data, std::uint64_t seed) {
     return s;
 }
 
-Result<const Split*> selectSplit(const Splits& splits, std::string_view name) {
-    if (name == "train") return &splits.train;
-    if (name == "validation") return &splits.validation;
-    if (name == "test") return &splits.test;
+Status validateSplitName(std::string_view name) {
+    if (name == "train" || name == "validation" || name == "test") return {};
     return Error::usage("unknown split '" + std::string(name) +
                         "' (expected train, validation or test)");
+}
+
+Result<const Split*> selectSplit(const Splits& splits, std::string_view name) {
+    if (auto st = validateSplitName(name); !st) return st.error();
+    if (name == "train") return &splits.train;
+    if (name == "validation") return &splits.validation;
+    return &splits.test;
 }
 
 Dataset subsetDataset(const Dataset& data, std::size_t train, std::size_t test) {

@@ -23,6 +23,7 @@ struct Splits {
 Splits makeSplits(const Dataset& data, std::uint64_t seed);
 
 // "train", "validation" or "test"; anything else is a usage error.
+Status validateSplitName(std::string_view name);
 Result<const Split*> selectSplit(const Splits& splits, std::string_view name);
 
 // First `train` training rows and `test` test rows (0 = all): small subsets for tests.
