@@ -2,6 +2,7 @@
 // model file round-trips bit-identically.
 #include "test_support.h"
 
+#include "engine/bench/train_bench.h"
 #include "engine/core/parallel.h"
 #include "engine/core/rng.h"
 #include "engine/model/evaluate.h"
@@ -104,6 +105,61 @@ private slots:
         QVERIFY(!bad.ok());
         QCOMPARE(bad.error().kind, ErrorKind::Data);
         QVERIFY(bad.error().message.find(path.string()) != std::string::npos);
+    }
+    // The plain whole-batch reference and the chunked parallel path compute the same gradients
+    // (up to summation order).
+    void referenceExecutionMatchesParallelGradients() {
+        const Dataset d = blobs();
+        Model m = trainWith(2).model;
+        const MatrixRM X = m.normalizer.apply(d.testX);
+        for (ForwardMode mode : {ForwardMode::Training, ForwardMode::Surrogate}) {
+            Gradients g[2];
+            double loss[2];
+            int k = 0;
+            for (Execution e : {Execution::Parallel, Execution::Reference}) {
+                ForwardCache cache;
+                MatrixRM dOut;
+                runInArena(2, [&] { forward(m, X, mode, cache, e); });
+                loss[k] = lossSum(m.loss, cache.output(), d.testY, &dOut);
+                g[k] = zeroGradients(m);
+                runInArena(2, [&] { backward(m, cache, dOut, 1.0, g[k]); });
+                ++k;
+            }
+            QVERIFY(std::abs(loss[0] - loss[1]) <= 1e-12 * std::abs(loss[0]));
+            for (std::size_t i = 0; i < g[0].size(); ++i) {
+                if (g[0][i].size() == 0) continue;
+                const double diff = (g[0][i] - g[1][i]).cwiseAbs().maxCoeff();
+                const double scale = std::max(1.0, g[0][i].cwiseAbs().maxCoeff());
+                QVERIFY2(diff <= 1e-12 * scale, qPrintable(QString::fromStdString(
+                                                     m.tensors[i].name + " differs by ") +
+                                                 QString::number(diff)));
+            }
+        }
+    }
+    void benchTrainReportsThreeRuns() {
+        const Dataset d = blobs();
+        TrainBenchOptions opt;
+        opt.epochs = 2;
+        opt.repeats = 1;
+        opt.threads = 2;
+        opt.pruning = 0.25;
+        NullProgressSink sink;
+        auto r = benchTraining(tinySpec(), QuantScheme(), d, opt, sink);
+        QVERIFY2(r.ok(), r.ok() ? "" : r.error().message.c_str());
+        QCOMPARE(r->runs.size(), std::size_t(3));
+        QCOMPARE(r->runs[0].execution, Execution::Reference);
+        QCOMPARE(r->runs[2].threads, 2);
+        QCOMPARE(r->rows, makeSplits(d, 0).train.size());
+        // dense 6→8 (Z, dW) and 8→2 (Z, dW, dX): 2·(6·8·2 + 8·2·3)
+        QCOMPARE(r->flopsPerSample, 288.0);
+        for (const auto& run : r->runs) {
+            QVERIFY(run.samplesPerSecond > 0);
+            QCOMPARE(run.stepSeconds.size(), std::size_t(1));
+        }
+        QCOMPARE(r->weights, r->runs.size() ? std::size_t(8 * 6 + 8 + 8 + 8 + 2 * 8 + 2) : 0);
+        opt.epochs = 0;
+        QCOMPARE(benchTraining(tinySpec(), QuantScheme(), d, opt, sink).error().kind,
+                 ErrorKind::Usage);
     }
 };
 

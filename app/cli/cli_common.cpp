@@ -39,6 +39,16 @@ Result<int> parseThreads(const CliArgs& args) {
     return int(**t);
 }
 
+Result<std::optional<long long>> boundedInteger(const CliArgs& args, const std::string& name,
+                                                long long lo, long long hi) {
+    auto v = args.integer(name);
+    if (!v) return v.error();
+    if (*v && (**v < lo || **v > hi))
+        return Error::usage("--" + name + " expects an integer between " + std::to_string(lo) +
+                            " and " + std::to_string(hi) + ", got " + std::to_string(**v));
+    return *v;
+}
+
 DatasetOptions parseDataOptions(const CliArgs& args) {
     DatasetOptions d;
     if (auto dir = args.value("data-dir")) d.dataDir = *dir;

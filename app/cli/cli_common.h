@@ -2,6 +2,7 @@
 // Options shared by the model commands: --benchmark, --quant, --pruning, --workspace,
 // --threads, --data-dir; and the stderr progress reporter.
 #include <chrono>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -16,6 +17,9 @@ const std::set<std::string>& selectorOptions();
 
 Result<ModelSelector> parseSelector(const CliArgs& args);
 Result<int> parseThreads(const CliArgs& args);
+// An optional integer option that must lie in [lo, hi]; out of range is a usage error.
+Result<std::optional<long long>> boundedInteger(const CliArgs& args, const std::string& name,
+                                                long long lo, long long hi);
 DatasetOptions parseDataOptions(const CliArgs& args);
 
 // Prints progress lines on stderr: rewrites one line on a terminal, otherwise plain lines at

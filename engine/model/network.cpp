@@ -21,11 +21,17 @@ ConstMapRow rowOf(const Model& m, int tensor) {
 }
 
 // Z = X·W + b   (X: N×in, W: in×out, b: 1×out)
-void denseForward(const Model& m, const Layer& l, const MatrixRM& X, MatrixRM& Z) {
+void denseForward(const Model& m, const Layer& l, const MatrixRM& X, Execution exec,
+                  MatrixRM& Z) {
     const Tensor& k = m.tensors[std::size_t(l.kernel)];
     const ConstMapRM W(k.values.data(), l.in, l.out);
     const auto b = rowOf(m, l.bias);
     Z.resize(X.rows(), l.out);
+    if (exec == Execution::Reference) {
+        Z.noalias() = X * W;
+        Z.rowwise() += b;
+        return;
+    }
     parallelChunks(std::size_t(X.rows()), rowChunk(X.rows()),
                    [&](std::size_t, std::size_t r0, std::size_t r1) {
                        const auto n = Eigen::Index(r1 - r0);
@@ -38,9 +44,15 @@ void denseForward(const Model& m, const Layer& l, const MatrixRM& X, MatrixRM& Z
 // dW = Xᵀ·dZ (partial products per row chunk, summed in chunk order), db = Σ_rows dZ,
 // dX = dZ·Wᵀ.
 void denseBackward(const Model& m, const Layer& l, const MatrixRM& X, const MatrixRM& dZ,
-                   Gradients& g, MatrixRM* dX) {
+                   Execution exec, Gradients& g, MatrixRM* dX) {
     const Tensor& k = m.tensors[std::size_t(l.kernel)];
     const ConstMapRM W(k.values.data(), l.in, l.out);
+    if (exec == Execution::Reference) {
+        MapRM(g[std::size_t(l.kernel)].data(), l.in, l.out).noalias() += X.transpose() * dZ;
+        g[std::size_t(l.bias)] += dZ.colwise().sum().transpose();
+        if (dX) dX->noalias() = dZ * W.transpose();
+        return;
+    }
     const std::size_t n = std::size_t(X.rows()), chunk = rowChunk(X.rows());
     std::vector<MatrixRM> partial((n + chunk - 1) / chunk);
     if (dX) dX->resize(X.rows(), l.in);
@@ -147,10 +159,12 @@ Gradients zeroGradients(const Model& model) {
     return g;
 }
 
-void forward(const Model& model, const MatrixRM& X, ForwardMode mode, ForwardCache& cache) {
+void forward(const Model& model, const MatrixRM& X, ForwardMode mode, ForwardCache& cache,
+             Execution execution) {
     const bool exact = mode == ForwardMode::Exact;
     const bool training = mode == ForwardMode::Training;
     cache.mode = mode;
+    cache.execution = execution;
     cache.penalty = 0;
     cache.acts.resize(model.layers.size() + 1);
     cache.layers.resize(model.layers.size());
@@ -160,7 +174,7 @@ void forward(const Model& model, const MatrixRM& X, ForwardMode mode, ForwardCac
         const MatrixRM& in = cache.acts[i];
         MatrixRM& out = cache.acts[i + 1];
         switch (l.kind) {
-        case LayerKind::Dense: denseForward(model, l, in, out); break;
+        case LayerKind::Dense: denseForward(model, l, in, execution, out); break;
         case LayerKind::ApplyAlpha:
             cache.penalty += alphaForward(model, l, in, cache.layers[i], out, !exact);
             break;
@@ -184,7 +198,9 @@ void backward(const Model& model, const ForwardCache& cache, const MatrixRM& dOu
         const bool needDx = i > 0 || dX != nullptr;
         MatrixRM* dInPtr = needDx ? &dIn : nullptr;
         switch (l.kind) {
-        case LayerKind::Dense: denseBackward(model, l, in, dY, grads, dInPtr); break;
+        case LayerKind::Dense:
+            denseBackward(model, l, in, dY, cache.execution, grads, dInPtr);
+            break;
         case LayerKind::ApplyAlpha:
             alphaBackward(model, l, in, cache.layers[i], dY, !exact, penaltyScale, grads, dInPtr);
             break;

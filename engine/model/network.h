@@ -20,6 +20,14 @@ namespace netsurf {
 
 enum class ForwardMode { Exact, Surrogate, Training };
 
+// How the dense products run:
+//   Parallel   row chunks of fixed size (independent of the thread count) in parallel, partial
+//              dW products reduced in chunk order — the engine's path;
+//   Reference  whole-batch Eigen products on the calling thread (the plain single-threaded
+//              implementation of the same math; baseline of `bench train` and a second
+//              implementation for the tests).
+enum class Execution { Parallel, Reference };
+
 struct LayerCache {
     MatrixRM pre;                 // apply_alpha: α·x + β before saturation
     MatrixRM xhat;                // batchnorm: standardized input
@@ -30,6 +38,7 @@ struct LayerCache {
 
 struct ForwardCache {
     ForwardMode mode = ForwardMode::Exact;
+    Execution execution = Execution::Parallel; // set by forward(), used by backward()
     std::vector<MatrixRM> acts;     // acts[0] = input (normalized), acts[l+1] = output of layer l
     std::vector<LayerCache> layers; // per layer
     double penalty = 0;             // apply_alpha range penalty (Surrogate/Training)
@@ -43,7 +52,8 @@ Gradients zeroGradients(const Model& model);
 
 // X: N×inputs (already normalized). Fills cache.acts / cache.layers. Row chunks of the dense
 // products run in parallel with thread-count-independent chunking.
-void forward(const Model& model, const MatrixRM& X, ForwardMode mode, ForwardCache& cache);
+void forward(const Model& model, const MatrixRM& X, ForwardMode mode, ForwardCache& cache,
+             Execution execution = Execution::Parallel);
 
 // dOut: ∂objective/∂output (N×outputs) already scaled (e.g. by 1/N for a mean loss).
 // `penaltyScale` multiplies the range-penalty gradient (normally 1). Adds parameter gradients

@@ -51,11 +51,11 @@ struct EpochState {
 
 // One pass over the shuffled training split.
 Status runEpoch(const BenchmarkSpec& spec, const MatrixRM& Xn, const Eigen::VectorXd& y,
-                int epoch, std::uint64_t seed, Model& model, std::vector<Eigen::VectorXd>& shadow,
+                int epoch, const TrainOptions& options, Model& model, std::vector<Eigen::VectorXd>& shadow,
                 Adam& adam, EpochState& st, std::stop_token stop) {
     const auto n = std::uint32_t(Xn.rows());
     const auto perm =
-        keyedPermutation(n, hashKey(seed, std::uint64_t(RngPurpose::Shuffle), std::uint64_t(epoch)));
+        keyedPermutation(n, hashKey(options.seed, std::uint64_t(RngPurpose::Shuffle), std::uint64_t(epoch)));
     st.outputs.resize(n, model.outputs);
     st.labels.resize(n);
     st.objective = 0;
@@ -71,7 +71,7 @@ Status runEpoch(const BenchmarkSpec& spec, const MatrixRM& Xn, const Eigen::Vect
             Xb.row(i) = Xn.row(perm[b0 + std::size_t(i)]);
             yb[i] = y[perm[b0 + std::size_t(i)]];
         }
-        forward(model, Xb, ForwardMode::Training, cache);
+        forward(model, Xb, ForwardMode::Training, cache, options.execution);
         // objective = mean data loss + range penalty; dOut = ∂(mean loss)/∂output
         const double loss = lossSum(model.loss, cache.output(), yb, &dOut) / double(bs);
         dOut /= double(bs);
@@ -140,10 +140,11 @@ Result<TrainResult> trainModel(const BenchmarkSpec& spec, const QuantScheme& sch
             applyMagnitudePruning(model, shadow, s);
             storeFromShadow(model, shadow);
         }
-        if (auto s = runEpoch(spec, Xn, splits.train.y, e, options.seed, model, shadow, adam, st,
-                              stop);
+        const auto ts = Clock::now();
+        if (auto s = runEpoch(spec, Xn, splits.train.y, e, options, model, shadow, adam, st, stop);
             !s)
             return s.error();
+        const double stepSeconds = secondsSince(ts);
         EpochRecord r;
         r.epoch = e;
         r.loss = st.objective;
@@ -158,6 +159,8 @@ Result<TrainResult> trainModel(const BenchmarkSpec& spec, const QuantScheme& sch
         }
         r.sparsity = model.kernelSparsity();
         r.seconds = secondsSince(te);
+        r.stepSeconds = stepSeconds;
+        res.stepSeconds += stepSeconds;
         res.history.push_back(r);
         res.epochsRun = e;
         res.samplesProcessed += splits.train.size();

@@ -12,6 +12,7 @@
 #include "engine/core/progress.h"
 #include "engine/model/benchmarks.h"
 #include "engine/model/loss.h"
+#include "engine/model/network.h"
 #include "engine/train/splits.h"
 
 namespace netsurf {
@@ -19,6 +20,7 @@ namespace netsurf {
 struct TrainOptions {
     int epochs = 0;          // 0 = the benchmark's default
     std::uint64_t seed = 0;
+    Execution execution = Execution::Parallel; // Reference: the single-threaded baseline
 };
 
 struct EpochRecord {
@@ -29,6 +31,7 @@ struct EpochRecord {
     Metrics valMetrics;
     double sparsity = 0;     // kernel sparsity at the end of the epoch
     double seconds = 0;      // wall time of the epoch
+    double stepSeconds = 0;  // of which the training steps (without pruning and validation)
 };
 
 struct TrainResult {
@@ -40,6 +43,7 @@ struct TrainResult {
     bool earlyStopped = false;
     double seconds = 0;
     std::uint64_t samplesProcessed = 0;
+    double stepSeconds = 0;           // sum of EpochRecord::stepSeconds
 };
 
 Result<TrainResult> trainModel(const BenchmarkSpec& spec, const QuantScheme& scheme,
