@@ -12,6 +12,7 @@ int cmdDatasets(const Args& args);
 int cmdQuant(const Args& args);
 int cmdTrain(const Args& args);
 int cmdEvaluate(const Args& args);
+int cmdRank(const Args& args);
 int cmdBench(const Args& args);
 
 } // namespace netsurf::cli
