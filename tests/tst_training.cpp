@@ -1,6 +1,7 @@
 // Training: seeded run beats a fixed accuracy, identical weights for 1 and 2 threads, and the
 // model file round-trips bit-identically.
 #include "test_support.h"
+#include "test_models.h"
 
 #include "engine/bench/train_bench.h"
 #include "engine/core/parallel.h"
@@ -14,51 +15,9 @@ using namespace netsurf;
 
 namespace {
 
-// Two Gaussian-ish blobs in 6 dimensions (deterministic, keyed draws).
-Dataset blobs() {
-    Dataset d;
-    d.name = "blobs";
-    d.task = TaskKind::Classification;
-    d.inputShape = {6};
-    d.classes = 2;
-    auto fill = [](MatrixRM& X, Eigen::VectorXd& y, int n, std::uint64_t key) {
-        X.resize(n, 6);
-        y.resize(n);
-        for (int i = 0; i < n; ++i) {
-            y[i] = i % 2;
-            for (int j = 0; j < 6; ++j)
-                X(i, j) = (y[i] ? 1.0 : -1.0) * (j < 3 ? 1.0 : 0.0) +
-                          1.2 * (toUnit(hashKey(key, std::uint64_t(i), std::uint64_t(j))) - 0.5);
-        }
-    };
-    fill(d.trainX, d.trainY, 600, 1);
-    fill(d.testX, d.testY, 200, 2);
-    return d;
-}
-
-BenchmarkSpec tinySpec() {
-    BenchmarkSpec s;
-    s.name = "tiny";
-    s.dataset = "blobs";
-    s.layers = {{LayerKind::Dense, 8}, {LayerKind::ApplyAlpha, 0, 1.0}, {LayerKind::QRelu},
-                {LayerKind::Dense, 2}, {LayerKind::Softmax}};
-    s.batchSize = 32;
-    s.epochs = 8;
-    s.pruning = {2, 2, 6};
-    return s;
-}
-
-TrainResult trainWith(int threads) {
-    const Dataset d = blobs();
-    const Splits sp = makeSplits(d, 7);
-    NullProgressSink sink;
-    std::optional<Result<TrainResult>> r;
-    runInArena(threads, [&] {
-        r.emplace(trainModel(tinySpec(), QuantScheme(), 0.25, d, sp, {0, 7}, sink));
-    });
-    if (!r->ok()) qFatal("training failed: %s", r->error().message.c_str());
-    return std::move(**r);
-}
+using test::blobs;
+using test::tinySpec;
+TrainResult trainWith(int threads) { return test::trainTiny(threads); }
 
 } // namespace
 
