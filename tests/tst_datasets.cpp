@@ -408,15 +408,16 @@ private slots:
         QVERIFY(QString::fromStdString(r.error().message).contains("TestSetLabelLocal0.csv"));
     }
 
-    void smartPixelWithoutData() {
+    // Without the public CSVs the seeded simulator stands in (tst_smartpixel covers it).
+    void smartPixelWithoutDataIsSimulated() {
         qunsetenv("NETSURF_SMARTPIXEL_DIR");
-        auto r = loadDataset("smartpixel", {});
-        QVERIFY(!r.ok());
-        QCOMPARE(r.error().kind, ErrorKind::Data);
-        QVERIFY(QString::fromStdString(r.error().message).contains("NETSURF_SMARTPIXEL_DIR"));
         const DatasetInfo info = describeDataset("smartpixel");
-        QCOMPARE(info.source, DataSourceKind::Missing);
-        QVERIFY(!info.error.empty());
+        QCOMPARE(info.source, DataSourceKind::Simulated);
+        QVERIFY(info.error.empty());
+        QCOMPARE(info.train, std::size_t(45415)); // the dataset's training rows (validation carved later)
+        QCOMPARE(info.validation, std::size_t(4542));
+        QCOMPARE(info.test, std::size_t(11113));
+        QVERIFY(QString::fromStdString(info.sourceDetail).contains("simulated"));
     }
 
     void unknownDatasetIsUsageError() {

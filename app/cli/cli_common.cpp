@@ -9,7 +9,7 @@ namespace netsurf::cli {
 
 const std::set<std::string>& selectorOptions() {
     static const std::set<std::string> s{"benchmark", "quant", "pruning", "workspace", "threads",
-                                         "data-dir"};
+                                         "data-dir", "smartpixel-dir"};
     return s;
 }
 
@@ -52,6 +52,7 @@ Result<std::optional<long long>> boundedInteger(const CliArgs& args, const std::
 DatasetOptions parseDataOptions(const CliArgs& args) {
     DatasetOptions d;
     if (auto dir = args.value("data-dir")) d.dataDir = *dir;
+    if (auto dir = args.value("smartpixel-dir")) d.smartpixelDir = *dir;
     return d;
 }
 

@@ -9,6 +9,7 @@
 #include "engine/data/idx_loader.h"
 #include "engine/data/mnist_json_loader.h"
 #include "engine/data/smartpixel_csv_loader.h"
+#include "engine/data/smartpixel_sim.h"
 
 namespace netsurf {
 
@@ -96,16 +97,21 @@ Result<Dataset> loadAutoMpgDataset(const fs::path& dataDir) {
     return finish(std::move(d), st);
 }
 
-// smartpixel: the public CSV set in options.smartpixelDir or $NETSURF_SMARTPIXEL_DIR.
+// smartpixel: the public CSV set in options.smartpixelDir or $NETSURF_SMARTPIXEL_DIR; without
+// a directory, the seeded simulator (seed 0). A directory that was given but lacks the files is
+// a data error: the user asked for the real data.
 Result<Dataset> loadSmartPixel(const DatasetOptions& options) {
-    Dataset d = classification("smartpixel", kSmartPixelClasses);
-    const fs::path dir =
-        options.smartpixelDir.empty() ? envPath("NETSURF_SMARTPIXEL_DIR") : options.smartpixelDir;
-    if (dir.empty())
-        return Error::data("smartpixel: no data: set NETSURF_SMARTPIXEL_DIR to the directory with "
+    const bool fromOption = !options.smartpixelDir.empty();
+    const fs::path dir = fromOption ? options.smartpixelDir : envPath("NETSURF_SMARTPIXEL_DIR");
+    if (dir.empty()) return simulateSmartPixel(SmartPixelSimOptions{});
+    const std::string origin = fromOption ? "--smartpixel-dir" : "NETSURF_SMARTPIXEL_DIR";
+    if (!hasSmartPixelCsv(dir))
+        return Error::data("smartpixel: " + origin + " is " + dir.string() +
+                           " but it lacks the smart-pixel CSV set (expected "
                            "QuantizedInputTrainSetLocal0.csv, TrainSetLabelLocal0.csv, "
-                           "QuantizedInputTestSetLocal0.csv and TestSetLabelLocal0.csv (the "
-                           "simulator lands with the smart-pixel issue)");
+                           "QuantizedInputTestSetLocal0.csv and TestSetLabelLocal0.csv there; "
+                           "without it NetSurf uses its simulator)");
+    Dataset d = classification("smartpixel", kSmartPixelClasses);
     d.source = DataSourceKind::File;
     d.sourceDetail = "CSV files in " + dir.string();
     const Status st = loadSmartPixelCsv(dir, d);
