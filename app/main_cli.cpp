@@ -14,12 +14,13 @@ void printUsage() {
         "usage: netsurf-cli <command> [options]\n"
         "\n"
         "commands:\n"
-        "  datasets   list the benchmarks' datasets, their source, sizes and checksums\n"
-        "  quant      show a quantization scheme q<m,n,s> and the bits/deltas of values\n"
-        "  train      train (quantization-aware, with pruning) a benchmark model\n"
-        "  evaluate   clean loss and metrics of a trained model on a split\n"
-        "  rank       rank the model's bits by vulnerability (14 methods, incl. the exact oracle)\n"
-        "  bench      benchmarks of NetSurf's own speed (bench train, bench rank)\n"
+        "  datasets      list the benchmarks' datasets, their source, sizes and checksums\n"
+        "  quant         show a quantization scheme q<m,n,s> and the bits/deltas of values\n"
+        "  train         train (quantization-aware, with pruning) a benchmark model\n"
+        "  evaluate      clean loss and metrics of a trained model on a split\n"
+        "  rank          rank the model's bits by vulnerability (14 methods, incl. the exact oracle)\n"
+        "  rank-quality  judge every ranking present against the exact oracle\n"
+        "  bench         benchmarks of NetSurf's own speed (bench train, bench rank)\n"
         "\n"
         "Every command accepts --json (one JSON object on stdout) and --help.\n"
         "Exit codes: 0 success, 1 data error, 2 usage error.\n");
@@ -48,10 +49,11 @@ int main(int argc, char** argv) {
     if (cmd == "train") return cmdTrain(args);
     if (cmd == "evaluate") return cmdEvaluate(args);
     if (cmd == "rank") return cmdRank(args);
+    if (cmd == "rank-quality") return cmdRankQuality(args);
     if (cmd == "bench") return cmdBench(args);
     std::fprintf(stderr,
                  "netsurf-cli: error: unknown command '%s' (expected datasets, quant, train, "
-                 "evaluate, rank or bench)\n",
+                 "evaluate, rank, rank-quality or bench)\n",
                  cmd.c_str());
     return 2;
 }

@@ -13,6 +13,7 @@ int cmdQuant(const Args& args);
 int cmdTrain(const Args& args);
 int cmdEvaluate(const Args& args);
 int cmdRank(const Args& args);
+int cmdRankQuality(const Args& args);
 int cmdBench(const Args& args);
 
 } // namespace netsurf::cli
