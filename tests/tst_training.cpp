@@ -65,6 +65,20 @@ private slots:
         QCOMPARE(bad.error().kind, ErrorKind::Data);
         QVERIFY(bad.error().message.find(path.string()) != std::string::npos);
     }
+    // An undefined metric (NaN, e.g. Pearson of a constant output) is written as null and read
+    // back as NaN instead of making the file unreadable.
+    void nanMetricRoundTrips() {
+        QTemporaryDir dir;
+        const auto path = test::tempPath(dir, "model.json");
+        ModelFile f;
+        f.model = trainWith(1).model;
+        f.testMetrics = {{"pearson", std::nan("")}, {"mae", 1.5}};
+        QVERIFY(saveModelFile(path, f).ok());
+        auto g = loadModelFile(path);
+        QVERIFY2(g.ok(), g.ok() ? "" : g.error().message.c_str());
+        QVERIFY(std::isnan(metricValue(g->testMetrics, "pearson")));
+        QCOMPARE(metricValue(g->testMetrics, "mae"), 1.5);
+    }
     // The plain whole-batch reference and the chunked parallel path compute the same gradients
     // (up to summation order).
     void referenceExecutionMatchesParallelGradients() {

@@ -4,6 +4,8 @@
 #include "engine/core/file_io.h"
 #include "engine/storage/model_file.h"
 
+#include <cmath>
+
 namespace netsurf {
 
 namespace fs = std::filesystem;
@@ -163,8 +165,10 @@ ModelFile readModel(const json& j) {
                 std::to_string(m.outputs));
     if (j.contains("test_evaluation"))
         for (const auto& [k, v] : j.at("test_evaluation").items()) {
-            if (k == "loss") f.testLoss = v.get<double>();
-            else f.testMetrics.emplace_back(k, v.get<double>());
+            // JSON has no NaN: an undefined metric (e.g. Pearson of a constant output) is null
+            const double x = v.is_null() ? std::nan("") : v.get<double>();
+            if (k == "loss") f.testLoss = x;
+            else f.testMetrics.emplace_back(k, x);
         }
     f.provenance = readProvenance(j.value("provenance", json::object()));
     return f;
