@@ -1,0 +1,201 @@
+#include "engine/inject/results_store.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <fcntl.h>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include "engine/core/file_io.h"
+#include "engine/core/version.h"
+#include "engine/storage/model_file.h"
+
+namespace netsurf {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr std::size_t kIdentityColumns = 8; // method … eval_split
+
+std::string columns(const SweepResults& r) {
+    std::string s = "protection,ber,rep,flips,true_ber,loss";
+    for (const auto& m : r.metricNames) s += "," + m;
+    return s + ",mismatch_rate,method,order,mode,seed,benchmark,quantization,pruning,eval_split";
+}
+
+std::string header(const SweepResults& r, int threads) {
+    const json h = {{"format", "netsurf-results"},
+                    {"version", 1},
+                    {"ranking_id", r.rankingId},
+                    {"method", r.method},
+                    {"order", r.order},
+                    {"population", r.population},
+                    {"mode", toString(r.mode)},
+                    {"seed", r.seed},
+                    {"benchmark", r.benchmark},
+                    {"quantization", r.quantization},
+                    {"pruning", r.pruning},
+                    {"eval_split", r.evalSplit},
+                    {"model_checksum", r.modelChecksum},
+                    {"metrics", r.metricNames},
+                    {"clean", {{"loss", r.cleanLoss}, {"metrics", r.cleanMetrics}}},
+                    {"netsurf_version", version()},
+                    {"git_revision", gitRevision()},
+                    {"threads", threads},
+                    {"date", utcTimestamp()}};
+    return "# " + h.dump() + "\n" + columns(r) + "\n";
+}
+
+std::string rowText(const SweepResults& id, const SweepRow& r) {
+    char buf[128];
+    std::snprintf(buf, sizeof buf, "%.17g,%.17g,%d,%llu,%.17g,%.17g", r.protection, r.ber, r.rep,
+                  static_cast<unsigned long long>(r.flips), r.trueBer, r.loss);
+    std::string s = buf;
+    for (double m : r.metrics) {
+        std::snprintf(buf, sizeof buf, ",%.17g", m);
+        s += buf;
+    }
+    std::snprintf(buf, sizeof buf, ",%.17g,", r.mismatchRate);
+    s += buf + id.method + "," + id.order + "," + toString(id.mode) + "," +
+         std::to_string(id.seed) + "," + id.benchmark + ",\"" + id.quantization + "\",";
+    std::snprintf(buf, sizeof buf, "%.17g", id.pruning);
+    return s + buf + "," + id.evalSplit + "\n";
+}
+
+// Splits a CSV line; fields may be double-quoted (no escaped quotes in this format).
+std::vector<std::string_view> splitCsv(std::string_view line) {
+    std::vector<std::string_view> f;
+    std::size_t i = 0;
+    while (i <= line.size()) {
+        if (i < line.size() && line[i] == '"') {
+            const std::size_t q = line.find('"', i + 1);
+            if (q == std::string_view::npos) return {};
+            f.push_back(line.substr(i + 1, q - i - 1));
+            i = q + 2;
+            continue;
+        }
+        std::size_t c = line.find(',', i);
+        if (c == std::string_view::npos) c = line.size();
+        f.push_back(line.substr(i, c - i));
+        i = c + 1;
+    }
+    return f;
+}
+
+template <class T> bool num(std::string_view s, T& out) {
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return ec == std::errc() && p == s.data() + s.size();
+}
+
+bool parseRow(std::string_view line, const SweepResults& id, SweepRow& r) {
+    const auto f = splitCsv(line);
+    const std::size_t nm = id.metricNames.size();
+    if (f.size() != 7 + nm + kIdentityColumns) return false;
+    unsigned long long flips = 0;
+    if (!num(f[0], r.protection) || !num(f[1], r.ber) || !num(f[2], r.rep) || !num(f[3], flips) ||
+        !num(f[4], r.trueBer) || !num(f[5], r.loss) || !num(f[6 + nm], r.mismatchRate))
+        return false;
+    r.flips = flips;
+    r.metrics.resize(nm);
+    for (std::size_t k = 0; k < nm; ++k)
+        if (!num(f[6 + k], r.metrics[k])) return false;
+    const std::size_t o = 7 + nm;
+    return f[o] == id.method && f[o + 1] == id.order && f[o + 2] == toString(id.mode) &&
+           f[o + 3] == std::to_string(id.seed) && f[o + 4] == id.benchmark &&
+           f[o + 5] == id.quantization && f[o + 7] == id.evalSplit;
+}
+
+Status readHeader(std::string_view line, const fs::path& path, SweepResults& r) {
+    const json h = json::parse(line, nullptr, false);
+    if (h.is_discarded() || !h.is_object() || h.value("format", "") != "netsurf-results" ||
+        h.value("version", 0) != 1)
+        return Error::data(path.string() + " line 1: expected a netsurf-results v1 JSON header");
+    try {
+        r.rankingId = h.at("ranking_id");
+        r.method = h.at("method");
+        r.order = h.at("order");
+        r.population = h.value("population", "all");
+        r.mode = h.at("mode") == "montecarlo" ? SweepMode::MonteCarlo : SweepMode::Exhaustive;
+        r.seed = h.at("seed");
+        r.benchmark = h.at("benchmark");
+        r.quantization = h.at("quantization");
+        r.pruning = h.at("pruning");
+        r.evalSplit = h.at("eval_split");
+        r.modelChecksum = h.at("model_checksum");
+        r.metricNames = h.at("metrics").get<std::vector<std::string>>();
+        r.cleanLoss = h.at("clean").at("loss");
+        r.cleanMetrics = h.at("clean").at("metrics").get<std::vector<double>>();
+    } catch (const json::exception& e) {
+        return Error::data(path.string() + " line 1: header field missing or mistyped (" +
+                           e.what() + ")");
+    }
+    return {};
+}
+
+} // namespace
+
+fs::path experimentDirectory(const fs::path& modelDir, const std::string& rankingId) {
+    return modelDir / "experiments" / rankingId;
+}
+
+void sortRows(std::vector<SweepRow>& rows) {
+    std::sort(rows.begin(), rows.end(), [](const SweepRow& a, const SweepRow& b) {
+        return std::tie(a.protection, a.ber, a.rep) < std::tie(b.protection, b.ber, b.rep);
+    });
+}
+
+Status writeResultsFile(const fs::path& path, const SweepResults& results, int threads) {
+    std::string text = header(results, threads);
+    for (const SweepRow& r : results.rows) text += rowText(results, r);
+    if (auto st = ensureDirectory(path.parent_path()); !st) return st;
+    return atomicWriteFile(path, text);
+}
+
+Status appendResultRows(const fs::path& path, const SweepResults& id,
+                        const std::vector<SweepRow>& rows) {
+    std::string text;
+    for (const SweepRow& r : rows) text += rowText(id, r);
+    const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (fd < 0) return Error::data("cannot append to " + path.string());
+    const bool ok = ::write(fd, text.data(), text.size()) == ssize_t(text.size()) &&
+                    ::fdatasync(fd) == 0;
+    ::close(fd);
+    if (!ok) return Error::data("writing " + path.string() + " failed (disk full?)");
+    return {};
+}
+
+Result<SweepResults> loadResultsFile(const fs::path& path, std::vector<std::string>* warnings) {
+    auto text = readFile(path);
+    if (!text) return text.error();
+    const std::string_view all = *text;
+    const std::size_t eol = all.find('\n');
+    if (all.rfind("# ", 0) != 0 || eol == std::string_view::npos)
+        return Error::data(path.string() + " line 1: expected a '# {…}' JSON header line");
+    SweepResults r;
+    if (auto st = readHeader(all.substr(2, eol - 2), path, r); !st) return st.error();
+    const std::size_t colsEnd = all.find('\n', eol + 1);
+    if (colsEnd == std::string_view::npos || all.substr(eol + 1, colsEnd - eol - 1) != columns(r))
+        return Error::data(path.string() + " line 2: expected the columns " + columns(r));
+    std::size_t pos = colsEnd + 1, line = 2;
+    auto warn = [&](const std::string& what) {
+        if (warnings) warnings->push_back(path.string() + " line " + std::to_string(line) + ": " + what);
+    };
+    while (pos < all.size()) {
+        ++line;
+        const std::size_t end = all.find('\n', pos);
+        if (end == std::string_view::npos) {
+            warn("truncated last line dropped (interrupted run)");
+            break;
+        }
+        SweepRow row;
+        if (parseRow(all.substr(pos, end - pos), r, row)) r.rows.push_back(std::move(row));
+        else warn("corrupt row skipped");
+        pos = end + 1;
+    }
+    return r;
+}
+
+} // namespace netsurf
