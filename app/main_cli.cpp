@@ -19,6 +19,9 @@ void printUsage() {
         "  train         train (quantization-aware, with pruning) a benchmark model\n"
         "  evaluate      clean loss and metrics of a trained model on a split\n"
         "  rank          rank the model's bits by vulnerability (14 methods, incl. the exact oracle)\n"
+        "  inject        BER x protection fault-injection sweep of a ranking (resumable)\n"
+        "  compare       compare the rankers' experiments: CIs, AUC, VUS, ranking overlap\n"
+        "  protect       export the protected bits of a ranking (JSON, CSV, C header)\n"
         "  rank-quality  judge every ranking present against the exact oracle\n"
         "  bench         benchmarks of NetSurf's own speed (bench train, bench rank)\n"
         "\n"
@@ -50,10 +53,13 @@ int main(int argc, char** argv) {
     if (cmd == "evaluate") return cmdEvaluate(args);
     if (cmd == "rank") return cmdRank(args);
     if (cmd == "rank-quality") return cmdRankQuality(args);
+    if (cmd == "inject") return cmdInject(args);
+    if (cmd == "protect") return cmdProtect(args);
+    if (cmd == "compare") return cmdCompare(args);
     if (cmd == "bench") return cmdBench(args);
     std::fprintf(stderr,
                  "netsurf-cli: error: unknown command '%s' (expected datasets, quant, train, "
-                 "evaluate, rank, rank-quality or bench)\n",
+                 "evaluate, rank, rank-quality, inject, compare, protect or bench)\n",
                  cmd.c_str());
     return 2;
 }

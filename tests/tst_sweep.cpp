@@ -9,6 +9,7 @@
 
 #include "engine/core/file_io.h"
 #include "engine/inject/results_store.h"
+#include "engine/inject/sweep_file.h"
 #include "engine/inject/sweep.h"
 #include "engine/rank/rank_context.h"
 
@@ -58,6 +59,44 @@ SweepRow row(double p, double ber, int rep) {
     r.metrics = {0.9 - 0.01 * rep};
     r.mismatchRate = 0.125;
     return r;
+}
+
+// A small trained model, its grad ranking and a dense evaluator on the test rows.
+struct SweepFixture {
+    Model model = test::trainTiny(2).model;
+    Dataset data = test::blobs();
+    Ranking ranking;
+    SweepFixture() {
+        ranking.config = {RankMethod::Grad, RankOrder::Plane, Population::All, 0, 0};
+        ranking.population = makePopulation(model, Population::All);
+        const MatrixRM X = model.normalizer.apply(data.trainX);
+        RankContext ctx{model, ranking.population, X, data.trainY, 0, {}, {}};
+        NullProgressSink sink;
+        auto s = scoreGrad(ctx, sink, {});
+        ranking.rows = orderBits(model, ranking.population, *s, ranking.config);
+        ranking.id = "tinygrad";
+    }
+};
+
+std::vector<SweepRow> sweepWith(const SweepFixture& f, const SweepConfig& c, int threads) {
+    std::optional<Result<std::vector<SweepRow>>> r;
+    NullProgressSink sink;
+    runInArena(threads, [&] {
+        const DenseFaultyEvaluator ev(f.model, f.data.testX, f.data.testY);
+        r.emplace(runSweep(ev, f.ranking, c, {}, {}, {}, sink, {}));
+    });
+    if (!r->ok()) qFatal("%s", r->error().message.c_str());
+    return **r;
+}
+
+bool sameRows(const std::vector<SweepRow>& a, const std::vector<SweepRow>& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (a[i].protection != b[i].protection || a[i].ber != b[i].ber || a[i].rep != b[i].rep ||
+            a[i].flips != b[i].flips || a[i].loss != b[i].loss || a[i].metrics != b[i].metrics ||
+            a[i].mismatchRate != b[i].mismatchRate)
+            return false;
+    return true;
 }
 
 } // namespace
@@ -185,6 +224,59 @@ private slots:
         QVERIFY(atomicWriteFile(path, "protection,ber\n").ok());
         auto bad = loadResultsFile(path);
         QVERIFY(!bad.ok() && bad.error().message.find(path.string()) != std::string::npos);
+    }
+    void sweepIsIdenticalForOneAndTwoThreads() {
+        const SweepFixture f;
+        for (SweepMode mode : {SweepMode::Exhaustive, SweepMode::MonteCarlo}) {
+            const SweepConfig c = grid(mode);
+            const auto a = sweepWith(f, c, 1), b = sweepWith(f, c, 2);
+            QVERIFY(sameRows(a, b));
+            QVERIFY(a.size() > 20);
+            for (const SweepRow& r : a) QVERIFY(r.flips >= 1 || mode == SweepMode::MonteCarlo);
+        }
+    }
+    void cancelledAndResumedRunEqualsUninterrupted() {
+        const SweepFixture f;
+        const SweepConfig c = grid(SweepMode::Exhaustive);
+        QTemporaryDir dir;
+        const auto once = test::tempPath(dir, "once/results.csv");
+        const auto twice = test::tempPath(dir, "twice/results.csv");
+        SweepResults id = identity();
+        NullProgressSink sink;
+        runInArena(2, [&] {
+            const DenseFaultyEvaluator ev(f.model, f.data.testX, f.data.testY);
+            QVERIFY(runSweepToFile(ev, f.ranking, c, id, once, false, {}, sink, {}).ok());
+            // interrupt after the second batch: a stop requested from the progress sink
+            struct StopAfter : ProgressSink {
+                std::stop_source src;
+                int batches = 0;
+                void progress(const Progress& p) override {
+                    if (p.stage == "inject" && ++batches == 2) src.request_stop();
+                }
+            } stopper;
+            auto cut = runSweepToFile(ev, f.ranking, c, id, twice, false, {}, stopper,
+                                      stopper.src.get_token());
+            QVERIFY(!cut.ok());
+            QCOMPARE(cut.error().kind, ErrorKind::Cancelled);
+            // a killed writer leaves half a line behind
+            std::string text = *readFile(twice);
+            QVERIFY(atomicWriteFile(twice, text + "0.4,0.2,3,12,0.0").ok());
+            auto resumed = runSweepToFile(ev, f.ranking, c, id, twice, false, {}, sink, {});
+            QVERIFY2(resumed.ok(), resumed.ok() ? "" : resumed.error().message.c_str());
+            QVERIFY(resumed->reusedRows > 0 && resumed->computedRows > 0);
+            QCOMPARE(resumed->warnings.size(), std::size_t(1));
+        });
+        auto a = loadResultsFile(once), b = loadResultsFile(twice);
+        QVERIFY(a.ok() && b.ok());
+        QVERIFY(sameRows(a->rows, b->rows));
+        // the same file written by another ranking is refused, naming it
+        SweepResults other = id;
+        other.rankingId = "zzz";
+        runInArena(1, [&] {
+            const DenseFaultyEvaluator ev(f.model, f.data.testX, f.data.testY);
+            auto r = runSweepToFile(ev, f.ranking, c, other, twice, false, {}, sink, {});
+            QVERIFY(!r.ok() && r.error().message.find(twice.string()) != std::string::npos);
+        });
     }
 };
 

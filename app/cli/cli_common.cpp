@@ -1,6 +1,9 @@
 #include "app/cli/cli_common.h"
 
 #include <cstdio>
+#include <atomic>
+#include <csignal>
+#include <thread>
 #include <unistd.h>
 
 #include "engine/storage/workspace.h"
@@ -54,6 +57,32 @@ DatasetOptions parseDataOptions(const CliArgs& args) {
     if (auto dir = args.value("data-dir")) d.dataDir = *dir;
     if (auto dir = args.value("smartpixel-dir")) d.smartpixelDir = *dir;
     return d;
+}
+
+namespace {
+std::atomic<bool> g_interrupted{false};
+extern "C" void onInterrupt(int sig) {
+    g_interrupted.store(true);
+    std::signal(sig, SIG_DFL);
+}
+} // namespace
+
+std::stop_token installInterruptHandler() {
+    // request_stop() is not async-signal-safe, so the handler only sets a flag and a watcher
+    // thread forwards it.
+    static std::stop_source source;
+    static std::jthread watcher([](std::stop_token self) {
+        while (!self.stop_requested()) {
+            if (g_interrupted.load()) {
+                source.request_stop();
+                return;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    });
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    return source.get_token();
 }
 
 StderrProgress::StderrProgress(bool quiet) : m_quiet(quiet), m_tty(::isatty(2) == 1) {}

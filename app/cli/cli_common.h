@@ -4,6 +4,7 @@
 #include <chrono>
 #include <optional>
 #include <set>
+#include <stop_token>
 #include <string>
 
 #include "app/cli/cli_args.h"
@@ -21,6 +22,10 @@ Result<int> parseThreads(const CliArgs& args);
 Result<std::optional<long long>> boundedInteger(const CliArgs& args, const std::string& name,
                                                 long long lo, long long hi);
 DatasetOptions parseDataOptions(const CliArgs& args);
+
+// A stop token requested on the first SIGINT/SIGTERM (the running job stops after its current
+// batch and keeps what it wrote); a second signal terminates the process as usual.
+std::stop_token installInterruptHandler();
 
 // Prints progress lines on stderr: rewrites one line on a terminal, otherwise plain lines at
 // most once per second (and always the last one of a stage).

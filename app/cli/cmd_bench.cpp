@@ -5,7 +5,11 @@
 #include "app/cli/cli_common.h"
 #include "app/cli/cli_output.h"
 #include "app/cli/commands.h"
+#include "engine/bench/rank_bench.h"
+#include "engine/storage/workspace.h"
 #include "engine/bench/train_bench.h"
+#include "engine/core/parallel.h"
+#include "engine/jobs/rank_jobs.h"
 
 namespace netsurf::cli {
 
@@ -19,7 +23,15 @@ constexpr const char* kHelp =
     "epochs (default 3) on the first N training rows (default all), R times (default 3) per\n"
     "configuration: the plain single-threaded Eigen reference, the engine on 1 thread and the\n"
     "engine on T threads (default all cores). Prints samples/s, GFLOP/s (dense layers, forward +\n"
-    "backward) and the ratio of each run to the reference.\n";
+    "backward) and the ratio of each run to the reference.\n"
+    "\n"
+    "usage: netsurf-cli bench rank [--benchmark B] [--quant Q] [--pruning P] [--method M …]\n"
+    "                              [--samples N] [--bits K] [--seed S] [--threads T]\n"
+    "                              [--workspace DIR] [--data-dir DIR] [--quiet] [--json]\n"
+    "Times one ranking per method (default all 14; plane order, population all, each with a\n"
+    "fresh context) of the trained model (trained first when missing) on N ranking samples\n"
+    "(default the whole training split). For oracle also times K sampled bits (default 200)\n"
+    "by full re-evaluation and by the incremental evaluator and prints the speed-up.\n";
 
 nlohmann::json reportJson(const TrainBenchReport& r) {
     nlohmann::json runs = nlohmann::json::array();
@@ -113,19 +125,109 @@ int benchTrain(const Args& raw) {
     return 0;
 }
 
+nlohmann::json rankJson(const RankBenchReport& r) {
+    nlohmann::json methods = nlohmann::json::array();
+    for (const auto& m : r.methods)
+        methods.push_back({{"method", toString(m.method)}, {"seconds", m.seconds},
+                           {"bits", m.bits}});
+    nlohmann::json j = {{"bench", "rank"},   {"samples", r.samples}, {"bits", r.bits},
+                        {"threads", r.threads}, {"methods", methods}};
+    if (r.hasOracle) {
+        const OracleSpeedup& o = r.oracle;
+        j["oracle"] = {{"sampled_bits", o.sampledBits},
+                       {"full_seconds_per_bit", o.fullSecondsPerBit},
+                       {"incremental_seconds_per_bit", o.incrementalSecondsPerBit},
+                       {"ranking_seconds_per_bit", o.rankingSecondsPerBit},
+                       {"speedup_incremental", o.fullSecondsPerBit / o.incrementalSecondsPerBit},
+                       {"speedup_ranking", o.fullSecondsPerBit / o.rankingSecondsPerBit},
+                       {"max_abs_difference", o.maxAbsDifference}};
+    }
+    return j;
+}
+
+void printRank(const RankBenchReport& r, const std::string& model) {
+    std::printf("bench rank  %s\n", model.c_str());
+    std::printf("workload    %zu bits, %zu ranking samples, %d threads\n\n", r.bits, r.samples,
+                r.threads);
+    std::printf("%-17s %12s %14s\n", "method", "seconds", "us per bit");
+    for (const auto& m : r.methods)
+        std::printf("%-17s %12.3f %14.3f\n", toString(m.method), m.seconds,
+                    m.seconds / double(m.bits) * 1e6);
+    if (!r.hasOracle) return;
+    const OracleSpeedup& o = r.oracle;
+    std::printf("\noracle on %zu sampled bits:\n", o.sampledBits);
+    std::printf("  full re-evaluation      %10.3f ms per bit\n", o.fullSecondsPerBit * 1e3);
+    std::printf("  incremental evaluator   %10.3f ms per bit   speed-up %8.1fx\n",
+                o.incrementalSecondsPerBit * 1e3, o.fullSecondsPerBit / o.incrementalSecondsPerBit);
+    std::printf("  whole oracle ranking    %10.3f ms per bit   speed-up %8.1fx (with memos, "
+                "all threads)\n",
+                o.rankingSecondsPerBit * 1e3, o.fullSecondsPerBit / o.rankingSecondsPerBit);
+    std::printf("  max |incremental - full| ΔL on the sample: %.3g\n", o.maxAbsDifference);
+}
+
+int benchRank(const Args& raw) {
+    auto valued = selectorOptions();
+    valued.insert({"method", "samples", "bits", "seed"});
+    auto args = CliArgs::parse(raw, valued, {"json", "quiet", "help"});
+    if (!args) return reportError(args.error());
+    if (args->flag("help")) {
+        std::printf("%s", kHelp);
+        return 0;
+    }
+    auto sel = parseSelector(*args);
+    if (!sel) return reportError(sel.error());
+    auto threads = parseThreads(*args);
+    if (!threads) return reportError(threads.error());
+    auto samples = boundedInteger(*args, "samples", 1, 100000000);
+    if (!samples) return reportError(samples.error());
+    auto bits = boundedInteger(*args, "bits", 1, 1000000);
+    if (!bits) return reportError(bits.error());
+    auto seed = boundedInteger(*args, "seed", 0, (1LL << 62));
+    if (!seed) return reportError(seed.error());
+    RankBenchOptions opt;
+    for (const auto& name : args->values("method")) {
+        auto m = parseRankMethod(name);
+        if (!m) return reportError(m.error());
+        opt.methods.push_back(*m);
+    }
+    opt.sampleBits = std::size_t(bits->value_or(200));
+    opt.seed = std::uint64_t(seed->value_or(0));
+    StderrProgress progress(args->flag("quiet"));
+    if (!std::filesystem::exists(modelPathFor(*sel))) {
+        TrainRequest t{*sel, 0, 0, false, *threads, parseDataOptions(*args)};
+        if (auto tr = runTrainJob(t, progress); !tr) return reportError(tr.error());
+    }
+    auto file = loadSelectedModel(*sel);
+    if (!file) return reportError(file.error());
+    auto data = loadRankData(*file, std::size_t(samples->value_or(0)), parseDataOptions(*args),
+                             progress);
+    if (!data) return reportError(data.error());
+    std::optional<Result<RankBenchReport>> rep;
+    runInArena(*threads, [&] { rep.emplace(benchRanking(file->model, data->X, data->y, opt,
+                                                        progress)); });
+    if (!*rep) return reportError(rep->error());
+    if (args->flag("json")) printJson(rankJson(**rep));
+    else printRank(**rep, sel->benchmark + " " + sel->scheme.str() + " pruning " +
+                              pruningDirName(sel->pruning).substr(6));
+    return 0;
+}
+
 } // namespace
 
 int cmdBench(const Args& args) {
     const std::string what = args.empty() ? "" : args.front();
     const Args rest = args.empty() ? Args{} : Args(args.begin() + 1, args.end());
     if (what == "train") return benchTrain(rest);
+    if (what == "rank") return benchRank(rest);
+    if (what == "inject") return cmdBenchInject(rest);
     if (what == "--help" || what == "-h" || what == "help") {
         std::printf("%s", kHelp);
         return 0;
     }
-    return reportError(Error::usage(what.empty() ? "bench expects a benchmark name: train"
-                                                 : "unknown bench '" + what +
-                                                       "' (expected: train)"));
+    if (what.empty())
+        return reportError(Error::usage("bench expects what to measure: train, rank or inject"));
+    return reportError(
+        Error::usage("unknown bench '" + what + "' (expected: train, rank or inject)"));
 }
 
 } // namespace netsurf::cli

@@ -90,7 +90,13 @@ void printOutcome(const RankOutcome& o) {
                     toString(effectiveOrder(r.config)), toString(r.config.population),
                     r.rows.size(), r.samplesUsed, r.seconds,
                     f.path.filename().string().c_str(), f.reused ? " (reused)" : "");
-        for (const auto& [k, v] : r.diagnostics) std::printf("%19s%s = %g\n", "", k.c_str(), v);
+        std::string diag;
+        for (const auto& [k, v] : r.diagnostics) {
+            char buf[96];
+            std::snprintf(buf, sizeof buf, "%s%s %g", diag.empty() ? "" : ", ", k.c_str(), v);
+            diag += buf;
+        }
+        if (!diag.empty()) std::printf("%18s(%s)\n", "", diag.c_str());
     }
 }
 

@@ -44,11 +44,15 @@ nlohmann::json outcomeJson(const RankQualityOutcome& o) {
 
 void printOutcome(const RankQualityOutcome& o) {
     std::printf("%-17s %-7s %-8s", "method", "order", "pop.");
-    for (double f : defaultQualityFractions()) std::printf("  p@%-4g%%", f * 100);
+    for (double f : defaultQualityFractions()) {
+        char label[16];
+        std::snprintf(label, sizeof label, "p@%g%%", f * 100);
+        std::printf(" %8s", label);
+    }
     std::printf(" %8s %8s\n", "tau_b", "rho");
     for (const auto& r : o.rows) {
         std::printf("%-17s %-7s %-8s", r.method.c_str(), r.order.c_str(), r.population.c_str());
-        for (const auto& p : r.quality.precision) std::printf("  %7.4f", p.precision);
+        for (const auto& p : r.quality.precision) std::printf(" %8.4f", p.precision);
         std::printf(" %8.4f %8.4f\n", r.quality.kendallTau, r.quality.spearman);
     }
     for (const auto& s : o.skipped) std::printf("skipped: %s\n", s.c_str());

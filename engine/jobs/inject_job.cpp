@@ -8,6 +8,7 @@
 #include "engine/core/parallel.h"
 #include "engine/core/sha256.h"
 #include "engine/inject/results_store.h"
+#include "engine/inject/sweep_file.h"
 #include "engine/train/splits.h"
 
 namespace netsurf {
@@ -49,22 +50,6 @@ SweepResults identityOf(const InjectRequest& req, const Ranking& r, const ModelF
     }
     id.cleanLoss = clean.loss;
     return id;
-}
-
-// Existing rows to keep, or an error when the file belongs to another run.
-Result<std::vector<SweepRow>> existingRows(const fs::path& path, const SweepResults& id,
-                                           std::vector<std::string>& warnings) {
-    auto old = loadResultsFile(path, &warnings);
-    if (!old) return Error::data(old.error().message + " (use --rerun to start it again)");
-    if (old->rankingId != id.rankingId || old->modelChecksum != id.modelChecksum)
-        return Error::data(path.string() + " was written for another ranking or model (ranking " +
-                           old->rankingId + "); refusing to mix results (use --rerun)");
-    if (old->mode != id.mode || old->seed != id.seed || old->evalSplit != id.evalSplit ||
-        old->metricNames != id.metricNames)
-        return Error::data(path.string() + " holds a " + toString(old->mode) + " run with seed " +
-                           std::to_string(old->seed) + " on the " + old->evalSplit +
-                           " split; use --rerun to replace it");
-    return std::move(old->rows);
 }
 
 // --save-faults: one CSV per grid point, DIR/faults-p<protection>-ber<ber>.csv.
@@ -114,34 +99,17 @@ Result<InjectOutcome> runInjectJob(const InjectRequest& req, ProgressSink& sink,
     SweepResults id = identityOf(req, out.ranking.ranking, *file, *checksum, ev->clean());
     out.resultsPath =
         experimentDirectory(ranked->modelPath.parent_path(), out.ranking.ranking.id) / "results.csv";
-    std::vector<SweepRow> have;
-    if (!req.rerun && fs::exists(out.resultsPath)) {
-        auto rows = existingRows(out.resultsPath, id, out.warnings);
-        if (!rows) return rows.error();
-        have = std::move(*rows);
-        for (const auto& w : out.warnings) sink.warning(w);
-    }
-    id.rows = have;
-    if (auto st = writeResultsFile(out.resultsPath, id, currentConcurrency()); !st)
-        return st.error();
-    std::optional<Result<std::vector<SweepRow>>> fresh;
+    std::optional<Result<SweepFileOutcome>> run;
     runInArena(req.threads, [&] {
-        fresh.emplace(runSweep(
-            *ev, out.ranking.ranking, req.sweep, have,
-            [&](const std::vector<SweepRow>& rows) {
-                return appendResultRows(out.resultsPath, id, rows);
-            },
-            faultWriter(req.saveFaults, file->model), sink, stop));
+        run.emplace(runSweepToFile(*ev, out.ranking.ranking, req.sweep, std::move(id),
+                                   out.resultsPath, req.rerun,
+                                   faultWriter(req.saveFaults, file->model), sink, stop));
     });
-    if (!*fresh) return fresh->error();
-    out.reusedRows = have.size();
-    out.computedRows = (*fresh)->size();
-    id.rows.insert(id.rows.end(), (*fresh)->begin(), (*fresh)->end());
-    sortRows(id.rows);
-    int threads = 0;
-    runInArena(req.threads, [&] { threads = currentConcurrency(); });
-    if (auto st = writeResultsFile(out.resultsPath, id, threads); !st) return st.error();
-    out.results = std::move(id);
+    if (!*run) return run->error();
+    out.results = std::move((*run)->results);
+    out.computedRows = (*run)->computedRows;
+    out.reusedRows = (*run)->reusedRows;
+    out.warnings = std::move((*run)->warnings);
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return out;
 }

@@ -123,7 +123,8 @@ Status readHeader(std::string_view line, const fs::path& path, const Model& mode
         r.modelChecksum = h.at("model_checksum").get<std::string>();
         r.samplesUsed = h.value("samples_used", std::size_t(0));
         r.seconds = h.value("seconds", 0.0);
-        for (const auto& [k, v] : h.value("diagnostics", json::object()).items())
+        const json diag = h.value("diagnostics", json::object()); // keep it alive for items()
+        for (const auto& [k, v] : diag.items())
             if (v.is_number()) r.diagnostics.emplace_back(k, v.get<double>());
         if (h.at("quantization").get<std::string>() != model.scheme.str())
             return Error::data(path.string() + " was written for scheme " +

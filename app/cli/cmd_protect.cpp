@@ -1,0 +1,92 @@
+// netsurf-cli protect: export the protected bits of a ranking at a protection level.
+#include <cstdio>
+
+#include "app/cli/cli_common.h"
+#include "app/cli/cli_output.h"
+#include "app/cli/commands.h"
+#include "engine/inject/protection_export.h"
+#include "engine/jobs/rank_jobs.h"
+
+namespace netsurf::cli {
+
+namespace {
+
+constexpr const char* kHelp =
+    "usage: netsurf-cli protect [--benchmark B] [--quant Q] [--pruning P] --method M\n"
+    "                           --protection F [--order plane|global] [--population all|nonzero]\n"
+    "                           [--seed S] [--samples N] [--out DIR] [--workspace DIR]\n"
+    "                           [--threads T] [--data-dir DIR] [--quiet] [--json]\n"
+    "Protects the first floor(T*F) bits of M's ranking (ranked, and trained, first when needed)\n"
+    "and writes protected_bits.json, protected_bits.csv (tensor, index, mask, bits) and\n"
+    "protection_masks.h (one mask array per tensor for an HLS flow) into DIR (default\n"
+    "<model dir>/protection/<method>-<order>-<id>-p<F>). Mask bit k protects bit index m-1-k.\n";
+
+} // namespace
+
+int cmdProtect(const Args& raw) {
+    auto valued = selectorOptions();
+    valued.insert({"method", "protection", "order", "population", "seed", "samples", "out"});
+    auto args = CliArgs::parse(raw, valued, {"json", "quiet", "help"});
+    if (!args) return reportError(args.error());
+    if (args->flag("help")) {
+        std::printf("%s", kHelp);
+        return 0;
+    }
+    auto sel = parseSelector(*args);
+    if (!sel) return reportError(sel.error());
+    auto threads = parseThreads(*args);
+    if (!threads) return reportError(threads.error());
+    auto seed = boundedInteger(*args, "seed", 0, (1LL << 62));
+    if (!seed) return reportError(seed.error());
+    auto samples = boundedInteger(*args, "samples", 1, 100000000);
+    if (!samples) return reportError(samples.error());
+    auto method = args->value("method");
+    if (!method) return reportError(Error::usage("protect needs --method"));
+    auto m = parseRankMethod(*method);
+    if (!m) return reportError(m.error());
+    auto f = args->number("protection");
+    if (!f) return reportError(f.error());
+    if (!*f || **f < 0 || **f > 1)
+        return reportError(Error::usage("protect needs --protection F with 0 <= F <= 1"));
+    RankRequest rr{*sel, {*m}, RankOrder::Plane, Population::All, std::uint64_t(seed->value_or(0)),
+                   std::size_t(samples->value_or(0)), false, *threads, parseDataOptions(*args)};
+    if (auto o = args->value("order")) {
+        auto order = parseRankOrder(*o);
+        if (!order) return reportError(order.error());
+        rr.order = *order;
+    }
+    if (auto p = args->value("population")) {
+        auto pop = parsePopulation(*p);
+        if (!pop) return reportError(pop.error());
+        rr.population = *pop;
+    }
+    StderrProgress progress(args->flag("quiet"));
+    auto ranked = runRankJob(rr, progress, installInterruptHandler());
+    if (!ranked) return reportError(ranked.error());
+    auto file = loadSelectedModel(*sel);
+    if (!file) return reportError(file.error());
+    const RankedFile& rf = ranked->rankings.front();
+    const ProtectionMasks masks = protectionMasks(file->model, rf.ranking, **f);
+    char dirName[160];
+    std::snprintf(dirName, sizeof dirName, "%s-p%g", rf.path.stem().string().c_str(), **f);
+    const std::filesystem::path dir = args->value("out")
+                                          ? std::filesystem::path(*args->value("out"))
+                                          : ranked->modelPath.parent_path() / "protection" / dirName;
+    auto written = writeProtectionFiles(dir, file->model, rf.ranking, masks,
+                                        {sel->benchmark, rf.path.filename().string(), sel->pruning});
+    if (!written) return reportError(written.error());
+    if (args->flag("json")) {
+        nlohmann::json files = nlohmann::json::array();
+        for (const auto& p : *written) files.push_back(p.string());
+        printJson({{"ranking_path", rf.path.string()}, {"protection", **f},
+                   {"protected_bits", masks.protectedBits}, {"total_bits", masks.totalBits},
+                   {"files", files}});
+    } else {
+        std::printf("ranking    %s\nprotected  %zu of %zu bits (%g)\n", rf.path.string().c_str(),
+                    masks.protectedBits, masks.totalBits, **f);
+        for (const auto& p : *written) std::printf("written    %s\n", p.string().c_str());
+    }
+    return 0;
+}
+
+} // namespace netsurf::cli

@@ -1,0 +1,91 @@
+#include "engine/bench/inject_bench.h"
+
+#include <chrono>
+#include <cmath>
+
+#include "engine/core/parallel.h"
+#include "engine/rank/rank_quality.h"
+
+namespace netsurf {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t0) {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+// Evaluates every flip set with `ev` in parallel; returns the wall time.
+double timeEvaluations(const FaultyEvalBase& ev, const std::vector<std::vector<ParamFlip>>& sets,
+                       std::vector<FaultyOutcome>& out) {
+    out.assign(sets.size(), {});
+    const auto t0 = Clock::now();
+    parallelChunks(sets.size(), 1,
+                   [&](std::size_t i, std::size_t, std::size_t) { out[i] = ev.evaluate(sets[i]); });
+    return since(t0);
+}
+
+InjectBenchRow measureBer(const FaultyEvalBase& fast, const FaultyEvalBase& dense,
+                          const BitPopulation& pop, const FlipPlanner& planner,
+                          const InjectBenchOptions& o, std::size_t berIndex) {
+    InjectBenchRow row;
+    row.ber = o.grid.bers[berIndex];
+    const FlipPlanner::PointPlan plan = planner.plan(o.protection, berIndex);
+    const std::size_t n = std::min<std::size_t>(o.flipSets, std::size_t(plan.reps));
+    std::vector<std::vector<ParamFlip>> sets(n);
+    std::size_t flips = 0;
+    for (std::size_t r = 0; r < n; ++r) {
+        const auto ids = planner.flips(plan, int(r));
+        flips += ids.size();
+        sets[r] = toParamFlips(pop, ids);
+    }
+    row.flipSets = n;
+    row.meanFlips = n ? flips / n : 0;
+    std::vector<FaultyOutcome> a, b;
+    const double tf = timeEvaluations(fast, sets, a);
+    const double td = timeEvaluations(dense, sets, b);
+    row.fastEvalsPerSecond = double(n) / tf;
+    row.denseEvalsPerSecond = double(n) / td;
+    row.denseGflops = row.denseEvalsPerSecond * dense.denseFlops() * 1e-9;
+    row.speedup = td / tf;
+    for (std::size_t i = 0; i < n; ++i) {
+        row.maxAbsDiff = std::max(row.maxAbsDiff, std::abs(a[i].loss - b[i].loss));
+        row.predictionMismatches += a[i].mismatchRate != b[i].mismatchRate;
+    }
+    return row;
+}
+
+} // namespace
+
+Result<InjectBenchReport> benchInjection(const FaultyEvalBase& fast, const FaultyEvalBase& dense,
+                                         const Ranking& ranking, const InjectBenchOptions& o,
+                                         ProgressSink& sink, std::stop_token stop) {
+    if (auto st = validateSweepConfig(o.grid); !st) return st.error();
+    const BitPopulation& pop = ranking.population;
+    const FlipPlanner planner(bitOrder(ranking.rows, pop.bitsPerParam), o.grid);
+    InjectBenchReport rep;
+    rep.samples = fast.samples();
+    rep.bits = pop.bits();
+    rep.threads = currentConcurrency();
+    for (std::size_t b = 0; b < o.grid.bers.size(); ++b) {
+        if (stop.stop_requested()) return Error::cancelled("bench inject cancelled");
+        sink.progress({"bench inject", std::int64_t(b), std::int64_t(o.grid.bers.size()),
+                       "BER " + std::to_string(o.grid.bers[b])});
+        rep.rows.push_back(measureBer(fast, dense, pop, planner, o, b));
+    }
+    if (o.skipGrid) return rep;
+    NullProgressSink quiet;
+    for (const FaultyEvalBase* ev : {&fast, &dense}) {
+        sink.progress({"bench inject", 0, 1,
+                       ev == &fast ? "whole grid, fast path" : "whole grid, dense path only"});
+        const auto t0 = Clock::now();
+        auto rows = runSweep(*ev, ranking, o.grid, {}, {}, {}, quiet, stop);
+        if (!rows) return rows.error();
+        (ev == &fast ? rep.gridFastSeconds : rep.gridDenseSeconds) = since(t0);
+        rep.gridEvaluations = rows->size();
+    }
+    rep.gridTimed = true;
+    return rep;
+}
+
+} // namespace netsurf

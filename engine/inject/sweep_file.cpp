@@ -1,0 +1,59 @@
+#include "engine/inject/sweep_file.h"
+
+#include "engine/core/parallel.h"
+#include "engine/inject/results_store.h"
+
+namespace netsurf {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Existing rows to keep, or an error when the file belongs to another run.
+Result<std::vector<SweepRow>> existingRows(const fs::path& path, const SweepResults& id,
+                                           std::vector<std::string>& warnings) {
+    auto old = loadResultsFile(path, &warnings);
+    if (!old) return Error::data(old.error().message + " (use --rerun to start it again)");
+    if (old->rankingId != id.rankingId || old->modelChecksum != id.modelChecksum)
+        return Error::data(path.string() + " was written for another ranking or model (ranking " +
+                           old->rankingId + "); refusing to mix results (use --rerun)");
+    if (old->mode != id.mode || old->seed != id.seed || old->evalSplit != id.evalSplit ||
+        old->metricNames != id.metricNames)
+        return Error::data(path.string() + " holds a " + toString(old->mode) + " run with seed " +
+                           std::to_string(old->seed) + " on the " + old->evalSplit +
+                           " split; use --rerun to replace it");
+    return std::move(old->rows);
+}
+
+} // namespace
+
+Result<SweepFileOutcome> runSweepToFile(const FaultyEvalBase& ev, const Ranking& ranking,
+                                        const SweepConfig& config, SweepResults id,
+                                        const fs::path& path, bool rerun, const FaultSink& faults,
+                                        ProgressSink& sink, std::stop_token stop) {
+    SweepFileOutcome out;
+    std::vector<SweepRow> have;
+    if (!rerun && fs::exists(path)) {
+        auto rows = existingRows(path, id, out.warnings);
+        if (!rows) return rows.error();
+        have = std::move(*rows);
+        for (const auto& w : out.warnings) sink.warning(w);
+    }
+    // Rewrite first: drops a truncated last line before anything is appended after it.
+    id.rows = have;
+    if (auto st = writeResultsFile(path, id, currentConcurrency()); !st) return st.error();
+    auto fresh = runSweep(
+        ev, ranking, config, have,
+        [&](const std::vector<SweepRow>& rows) { return appendResultRows(path, id, rows); },
+        faults, sink, stop);
+    if (!fresh) return fresh.error();
+    out.reusedRows = have.size();
+    out.computedRows = fresh->size();
+    id.rows.insert(id.rows.end(), fresh->begin(), fresh->end());
+    sortRows(id.rows);
+    if (auto st = writeResultsFile(path, id, currentConcurrency()); !st) return st.error();
+    out.results = std::move(id);
+    return out;
+}
+
+} // namespace netsurf
