@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "engine/core/file_io.h"
+#include "engine/core/number_format.h"
 #include "engine/core/version.h"
 #include "engine/storage/model_file.h"
 
@@ -50,19 +51,25 @@ std::string header(const SweepResults& r, int threads) {
 }
 
 std::string rowText(const SweepResults& id, const SweepRow& r) {
-    char buf[128];
-    std::snprintf(buf, sizeof buf, "%.17g,%.17g,%d,%llu,%.17g,%.17g", r.protection, r.ber, r.rep,
-                  static_cast<unsigned long long>(r.flips), r.trueBer, r.loss);
-    std::string s = buf;
-    for (double m : r.metrics) {
-        std::snprintf(buf, sizeof buf, ",%.17g", m);
-        s += buf;
+    std::string s;
+    for (double v : {r.protection, r.ber}) {
+        appendDouble(s, v);
+        s += ',';
     }
-    std::snprintf(buf, sizeof buf, ",%.17g,", r.mismatchRate);
-    s += buf + id.method + "," + id.order + "," + toString(id.mode) + "," +
+    s += std::to_string(r.rep) + "," + std::to_string(r.flips) + ",";
+    appendDouble(s, r.trueBer);
+    s += ',';
+    appendDouble(s, r.loss);
+    for (double m : r.metrics) {
+        s += ',';
+        appendDouble(s, m);
+    }
+    s += ',';
+    appendDouble(s, r.mismatchRate);
+    s += "," + id.method + "," + id.order + "," + toString(id.mode) + "," +
          std::to_string(id.seed) + "," + id.benchmark + ",\"" + id.quantization + "\",";
-    std::snprintf(buf, sizeof buf, "%.17g", id.pruning);
-    return s + buf + "," + id.evalSplit + "\n";
+    appendDouble(s, id.pruning);
+    return s + "," + id.evalSplit + "\n";
 }
 
 // Splits a CSV line; fields may be double-quoted (no escaped quotes in this format).

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "engine/core/file_io.h"
+#include "engine/core/number_format.h"
 #include "engine/core/version.h"
 
 namespace netsurf {
@@ -100,10 +101,15 @@ Status saveRankingFile(const fs::path& path, const Model& model, const Ranking& 
         const Tensor& t = model.tensors[p.tensor];
         const double v = t.values[Eigen::Index(p.index)];
         const int b = r.rows[i].bit;
-        const int n = std::snprintf(buf, sizeof buf, "%zu,%s,%u,%d,%d,%.17g,%.17g,%.17g\n", i + 1,
-                                    t.name.c_str(), p.index, b, model.scheme.exponent(b), v,
-                                    model.scheme.delta(v, b), r.rows[i].score);
+        const int n = std::snprintf(buf, sizeof buf, "%zu,%s,%u,%d,%d,", i + 1, t.name.c_str(),
+                                    p.index, b, model.scheme.exponent(b));
         out.append(buf, std::size_t(n));
+        appendDouble(out, v);
+        out += ',';
+        appendDouble(out, model.scheme.delta(v, b));
+        out += ',';
+        appendDouble(out, r.rows[i].score);
+        out += '\n';
     }
     if (auto st = ensureDirectory(path.parent_path()); !st) return st;
     return atomicWriteFile(path, out);
