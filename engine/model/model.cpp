@@ -84,8 +84,10 @@ double Model::kernelSparsity() const {
 void Model::quantizeInPlace() {
     for (auto& t : tensors) {
         if (!t.trainable) continue;
-        for (Eigen::Index i = 0; i < t.size(); ++i)
-            t.values[i] = t.kept(i) ? scheme.quantize(t.values[i]) : 0.0;
+        scheme.quantizeArray(t.values.data(), std::size_t(t.size()));
+        if (!t.mask.empty())
+            for (Eigen::Index i = 0; i < t.size(); ++i)
+                if (!t.mask[std::size_t(i)]) t.values[i] = 0.0;
     }
 }
 

@@ -1,5 +1,7 @@
 #include "engine/quant/quant_scheme.h"
 
+#include <Eigen/Core>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -83,7 +85,7 @@ double roundHalfToEven(double x) {
     if (frac > 0.5)
         r = fl + 1.0;
     else if (frac == 0.5)
-        r = (std::fmod(fl, 2.0) == 0.0) ? fl : fl + 1.0;
+        r = (0.5 * fl == std::floor(0.5 * fl)) ? fl : fl + 1.0; // fl even?
     return r == 0.0 ? std::copysign(0.0, x) : r;
 }
 
@@ -97,7 +99,15 @@ Result<QuantScheme> QuantScheme::make(int m, int n, int s) {
     q.m_m = m;
     q.m_n = n;
     q.m_s = s;
+    q.cacheGrid();
     return q;
+}
+
+void QuantScheme::cacheGrid() {
+    m_scale = std::ldexp(1.0, f());
+    m_lsb = std::ldexp(1.0, -f());
+    m_kmin = isSigned() ? -std::ldexp(1.0, m_m - 1) : 0.0;
+    m_kmax = (isSigned() ? std::ldexp(1.0, m_m - 1) : std::ldexp(1.0, m_m)) - 1.0;
 }
 
 // Grammar: ws* 'q' '<' ws* int ws* (',' ws* int ws*){0,2} '>' ws*
@@ -136,7 +146,7 @@ std::string QuantScheme::dirName() const {
 }
 
 double QuantScheme::lsb() const {
-    return std::ldexp(1.0, -f());
+    return m_lsb;
 }
 
 double QuantScheme::minValue() const {
@@ -152,11 +162,23 @@ double QuantScheme::maxValue() const {
 // x / LSB = x · 2^f is exact (power-of-two scaling).
 double QuantScheme::quantize(double x) const {
     if (std::isnan(x)) return 0.0;
-    const double k = roundHalfToEven(std::ldexp(x, f()));
-    const double kmin = isSigned() ? -std::ldexp(1.0, m_m - 1) : 0.0;
-    const double kmax = (isSigned() ? std::ldexp(1.0, m_m - 1) : std::ldexp(1.0, m_m)) - 1.0;
-    const double q = std::ldexp(std::clamp(k, kmin, kmax), -f());
+    // Multiplying by a power of two is exact (as ldexp), including overflow to ±inf.
+    const double k = roundHalfToEven(x * m_scale);
+    const double q = std::clamp(k, m_kmin, m_kmax) * m_lsb;
     return q == 0.0 ? 0.0 : q; // never −0
+}
+
+void QuantScheme::quantizeArray(double* values, std::size_t n) const {
+    // The scalar algorithm on whole arrays: k = round-half-even(x·2^f) by floor and an explicit
+    // tie rule (floor is exact and independent of the rounding mode), clamp, scale back.
+    Eigen::Map<Eigen::ArrayXd> v(values, Eigen::Index(n));
+    const Eigen::ArrayXd x = v.isNaN().select(0.0, v) * m_scale;
+    const Eigen::ArrayXd fl = x.floor();
+    const Eigen::ArrayXd frac = x - fl;
+    const Eigen::ArrayXd odd = fl - 2.0 * (0.5 * fl).floor(); // 1 for odd fl, 0 for even
+    const Eigen::ArrayXd up = (frac > 0.5).select(1.0, (frac == 0.5).select(odd, 0.0));
+    // fl + up is ±inf for infinite x (frac NaN compares false), clamped like the scalar path
+    v = ((fl + up).max(m_kmin).min(m_kmax) * m_lsb) + 0.0; // + 0.0 turns −0 into +0
 }
 
 bool QuantScheme::isRepresentable(double x) const {

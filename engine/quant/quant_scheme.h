@@ -5,6 +5,7 @@
 //   Q(x) = clip(roundHalfToEven(x / LSB) · LSB, min, max).
 //   Storage: two's complement on m bits; bit index 0 = MSB (the sign bit when s = 1).
 //   Bit exponent (label): sign bit → n, then n−1, …, −f.
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -39,6 +40,8 @@ public:
     double maxValue() const; // 2^n − 2^−f
 
     double quantize(double x) const;          // Q(x), round half to even, saturating
+    // quantize() of every element, vectorized (same results, including NaN → 0 and +0).
+    void quantizeArray(double* values, std::size_t n) const;
     bool isRepresentable(double x) const;     // x is exactly a value of the grid
     std::uint32_t code(double q) const;       // two's-complement code (m bits) of Q(q)
     double decode(std::uint32_t code) const;  // value of an m-bit code
@@ -59,9 +62,12 @@ public:
     bool operator==(const QuantScheme&) const = default;
 
 private:
+    void cacheGrid(); // derives the cached grid constants below from m, n, s
     int m_m = 6;
     int m_n = 2;
     int m_s = 1;
+    // Cached (quantize() is on the training hot path): 2^f, 2^−f and the integer code range.
+    double m_scale = 8.0, m_lsb = 0.125, m_kmin = -32.0, m_kmax = 31.0;
 };
 
 // Round half to even (banker's rounding) independent of the floating-point environment.
