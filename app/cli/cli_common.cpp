@@ -6,6 +6,7 @@
 #include <thread>
 #include <unistd.h>
 
+#include "app/cli/cli_output.h"
 #include "engine/storage/workspace.h"
 
 namespace netsurf::cli {
@@ -50,6 +51,29 @@ Result<std::optional<long long>> boundedInteger(const CliArgs& args, const std::
         return Error::usage("--" + name + " expects an integer between " + std::to_string(lo) +
                             " and " + std::to_string(hi) + ", got " + std::to_string(**v));
     return *v;
+}
+
+std::variant<ModelCommand, int> parseModelCommand(const std::vector<std::string>& raw,
+                                                  const std::set<std::string>& valued,
+                                                  const std::set<std::string>& flags,
+                                                  const char* help) {
+    auto allValued = selectorOptions();
+    allValued.insert(valued.begin(), valued.end());
+    auto allFlags = flags;
+    allFlags.insert({"json", "quiet", "help"});
+    auto args = CliArgs::parse(raw, allValued, allFlags);
+    if (!args) return reportError(args.error());
+    if (args->flag("help")) {
+        std::printf("%s", help);
+        return 0;
+    }
+    if (!args->positional().empty())
+        return reportError(Error::usage("unexpected argument '" + args->positional()[0] + "'"));
+    auto sel = parseSelector(*args);
+    if (!sel) return reportError(sel.error());
+    auto threads = parseThreads(*args);
+    if (!threads) return reportError(threads.error());
+    return ModelCommand{*args, *sel, *threads, parseDataOptions(*args)};
 }
 
 DatasetOptions parseDataOptions(const CliArgs& args) {

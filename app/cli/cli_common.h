@@ -5,6 +5,8 @@
 #include <optional>
 #include <set>
 #include <stop_token>
+#include <variant>
+#include <vector>
 #include <string>
 
 #include "app/cli/cli_args.h"
@@ -22,6 +24,21 @@ Result<int> parseThreads(const CliArgs& args);
 Result<std::optional<long long>> boundedInteger(const CliArgs& args, const std::string& name,
                                                 long long lo, long long hi);
 DatasetOptions parseDataOptions(const CliArgs& args);
+
+// The common start of every model command: parses `raw` with the selector options plus
+// `valued` and the flags json, quiet and help plus `flags`; prints `help` for --help; refuses
+// positional arguments; parses the selector, --threads and the data options. Returns the
+// parsed command, or the exit code to return (0 after --help, else the error's code).
+struct ModelCommand {
+    CliArgs args;
+    ModelSelector selector;
+    int threads = 0;
+    DatasetOptions data;
+};
+std::variant<ModelCommand, int> parseModelCommand(const std::vector<std::string>& raw,
+                                                  const std::set<std::string>& valued,
+                                                  const std::set<std::string>& flags,
+                                                  const char* help);
 
 // A stop token requested on the first SIGINT/SIGTERM (the running job stops after its current
 // batch and keeps what it wrote); a second signal terminates the process as usual.

@@ -83,44 +83,33 @@ void printReport(const TrainBenchReport& r) {
 }
 
 int benchTrain(const Args& raw) {
-    auto valued = selectorOptions();
-    valued.insert({"epochs", "repeats", "rows", "seed"});
-    auto args = CliArgs::parse(raw, valued, {"json", "quiet", "help"});
-    if (!args) return reportError(args.error());
-    if (args->flag("help")) {
-        std::printf("%s", kHelp);
-        return 0;
-    }
-    if (!args->positional().empty())
-        return reportError(Error::usage("unexpected argument '" + args->positional()[0] + "'"));
-    auto sel = parseSelector(*args);
-    if (!sel) return reportError(sel.error());
-    auto threads = parseThreads(*args);
-    if (!threads) return reportError(threads.error());
-    auto epochs = boundedInteger(*args, "epochs", 1, 10000);
+    auto parsed = parseModelCommand(raw, {"epochs", "repeats", "rows", "seed"}, {}, kHelp);
+    if (const int* code = std::get_if<int>(&parsed)) return *code;
+    ModelCommand& c = std::get<ModelCommand>(parsed);
+    auto epochs = boundedInteger(c.args, "epochs", 1, 10000);
     if (!epochs) return reportError(epochs.error());
-    auto repeats = boundedInteger(*args, "repeats", 1, 100);
+    auto repeats = boundedInteger(c.args, "repeats", 1, 100);
     if (!repeats) return reportError(repeats.error());
-    auto rows = boundedInteger(*args, "rows", 1, 100000000);
+    auto rows = boundedInteger(c.args, "rows", 1, 100000000);
     if (!rows) return reportError(rows.error());
-    auto seed = boundedInteger(*args, "seed", 0, (1LL << 62));
+    auto seed = boundedInteger(c.args, "seed", 0, (1LL << 62));
     if (!seed) return reportError(seed.error());
 
-    const BenchmarkSpec spec = *benchmarkSpec(sel->benchmark);
-    StderrProgress progress(args->flag("quiet"));
+    const BenchmarkSpec spec = *benchmarkSpec(c.selector.benchmark);
+    StderrProgress progress(c.args.flag("quiet"));
     progress.progress({"load", 0, 1, "loading dataset " + spec.dataset});
-    auto data = loadDataset(spec.dataset, parseDataOptions(*args));
+    auto data = loadDataset(spec.dataset, c.data);
     if (!data) return reportError(data.error());
     TrainBenchOptions opt;
     opt.epochs = int(epochs->value_or(opt.epochs));
     opt.repeats = int(repeats->value_or(opt.repeats));
     opt.rows = std::size_t(rows->value_or(0));
-    opt.threads = *threads;
-    opt.pruning = sel->pruning;
+    opt.threads = c.threads;
+    opt.pruning = c.selector.pruning;
     opt.seed = std::uint64_t(seed->value_or(0));
-    auto rep = benchTraining(spec, sel->scheme, *data, opt, progress);
+    auto rep = benchTraining(spec, c.selector.scheme, *data, opt, progress);
     if (!rep) return reportError(rep.error());
-    if (args->flag("json")) printJson(reportJson(*rep));
+    if (c.args.flag("json")) printJson(reportJson(*rep));
     else printReport(*rep);
     return 0;
 }
@@ -166,49 +155,40 @@ void printRank(const RankBenchReport& r, const std::string& model) {
 }
 
 int benchRank(const Args& raw) {
-    auto valued = selectorOptions();
-    valued.insert({"method", "samples", "bits", "seed"});
-    auto args = CliArgs::parse(raw, valued, {"json", "quiet", "help"});
-    if (!args) return reportError(args.error());
-    if (args->flag("help")) {
-        std::printf("%s", kHelp);
-        return 0;
-    }
-    auto sel = parseSelector(*args);
-    if (!sel) return reportError(sel.error());
-    auto threads = parseThreads(*args);
-    if (!threads) return reportError(threads.error());
-    auto samples = boundedInteger(*args, "samples", 1, 100000000);
+    auto parsed = parseModelCommand(raw, {"method", "samples", "bits", "seed"}, {}, kHelp);
+    if (const int* code = std::get_if<int>(&parsed)) return *code;
+    ModelCommand& c = std::get<ModelCommand>(parsed);
+    auto samples = boundedInteger(c.args, "samples", 1, 100000000);
     if (!samples) return reportError(samples.error());
-    auto bits = boundedInteger(*args, "bits", 1, 1000000);
+    auto bits = boundedInteger(c.args, "bits", 1, 1000000);
     if (!bits) return reportError(bits.error());
-    auto seed = boundedInteger(*args, "seed", 0, (1LL << 62));
+    auto seed = boundedInteger(c.args, "seed", 0, (1LL << 62));
     if (!seed) return reportError(seed.error());
     RankBenchOptions opt;
-    for (const auto& name : args->values("method")) {
+    for (const auto& name : c.args.values("method")) {
         auto m = parseRankMethod(name);
         if (!m) return reportError(m.error());
         opt.methods.push_back(*m);
     }
     opt.sampleBits = std::size_t(bits->value_or(200));
     opt.seed = std::uint64_t(seed->value_or(0));
-    StderrProgress progress(args->flag("quiet"));
-    if (!std::filesystem::exists(modelPathFor(*sel))) {
-        TrainRequest t{*sel, 0, 0, false, *threads, parseDataOptions(*args)};
+    StderrProgress progress(c.args.flag("quiet"));
+    if (!std::filesystem::exists(modelPathFor(c.selector))) {
+        TrainRequest t{c.selector, 0, 0, false, c.threads, c.data};
         if (auto tr = runTrainJob(t, progress); !tr) return reportError(tr.error());
     }
-    auto file = loadSelectedModel(*sel);
+    auto file = loadSelectedModel(c.selector);
     if (!file) return reportError(file.error());
-    auto data = loadRankData(*file, std::size_t(samples->value_or(0)), parseDataOptions(*args),
+    auto data = loadRankData(*file, std::size_t(samples->value_or(0)), c.data,
                              progress);
     if (!data) return reportError(data.error());
     std::optional<Result<RankBenchReport>> rep;
-    runInArena(*threads, [&] { rep.emplace(benchRanking(file->model, data->X, data->y, opt,
+    runInArena(c.threads, [&] { rep.emplace(benchRanking(file->model, data->X, data->y, opt,
                                                         progress)); });
     if (!*rep) return reportError(rep->error());
-    if (args->flag("json")) printJson(rankJson(**rep));
-    else printRank(**rep, sel->benchmark + " " + sel->scheme.str() + " pruning " +
-                              pruningDirName(sel->pruning).substr(6));
+    if (c.args.flag("json")) printJson(rankJson(**rep));
+    else printRank(**rep, c.selector.benchmark + " " + c.selector.scheme.str() + " pruning " +
+                              pruningDirName(c.selector.pruning).substr(6));
     return 0;
 }
 

@@ -63,54 +63,45 @@ void printReport(const InjectBenchReport& r) {
 } // namespace
 
 int cmdBenchInject(const Args& raw) {
-    auto valued = selectorOptions();
-    valued.insert({"method", "protection", "sets", "eval-split", "seed"});
-    auto args = CliArgs::parse(raw, valued, {"skip-grid", "json", "quiet", "help"});
-    if (!args) return reportError(args.error());
-    if (args->flag("help")) {
-        std::printf("%s", kHelp);
-        return 0;
-    }
-    auto sel = parseSelector(*args);
-    if (!sel) return reportError(sel.error());
-    auto threads = parseThreads(*args);
-    if (!threads) return reportError(threads.error());
-    auto sets = boundedInteger(*args, "sets", 1, 100000);
+    auto parsed = parseModelCommand(raw, {"method", "protection", "sets", "eval-split", "seed"}, {"skip-grid"}, kHelp);
+    if (const int* code = std::get_if<int>(&parsed)) return *code;
+    ModelCommand& c = std::get<ModelCommand>(parsed);
+    auto sets = boundedInteger(c.args, "sets", 1, 100000);
     if (!sets) return reportError(sets.error());
-    auto seed = boundedInteger(*args, "seed", 0, (1LL << 62));
+    auto seed = boundedInteger(c.args, "seed", 0, (1LL << 62));
     if (!seed) return reportError(seed.error());
-    auto prot = args->number("protection");
+    auto prot = c.args.number("protection");
     if (!prot) return reportError(prot.error());
-    auto method = parseRankMethod(args->value("method").value_or("qpolargrad"));
+    auto method = parseRankMethod(c.args.value("method").value_or("qpolargrad"));
     if (!method) return reportError(method.error());
     InjectBenchOptions opt;
     opt.grid.seed = std::uint64_t(seed->value_or(0));
     opt.protection = prot->value_or(0.1);
     opt.flipSets = std::size_t(sets->value_or(32));
-    opt.skipGrid = args->flag("skip-grid");
+    opt.skipGrid = c.args.flag("skip-grid");
     opt.grid.protections = {0.01, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4};
     if (opt.protection < 0 || opt.protection >= 1)
         return reportError(Error::usage("--protection expects 0 <= F < 1"));
-    StderrProgress progress(args->flag("quiet"));
+    StderrProgress progress(c.args.flag("quiet"));
     const auto stop = installInterruptHandler();
-    RankRequest rr{*sel, {*method}, RankOrder::Plane, Population::All, opt.grid.seed, 0, false,
-                   *threads, parseDataOptions(*args)};
+    RankRequest rr{c.selector, {*method}, RankOrder::Plane, Population::All, opt.grid.seed, 0, false,
+                   c.threads, c.data};
     auto ranked = runRankJob(rr, progress, stop);
     if (!ranked) return reportError(ranked.error());
-    auto file = loadSelectedModel(*sel);
+    auto file = loadSelectedModel(c.selector);
     if (!file) return reportError(file.error());
-    auto split = loadEvalSplit(*file, args->value("eval-split").value_or("test"),
-                               parseDataOptions(*args));
+    auto split = loadEvalSplit(*file, c.args.value("eval-split").value_or("test"),
+                               c.data);
     if (!split) return reportError(split.error());
     std::optional<Result<InjectBenchReport>> rep;
-    runInArena(*threads, [&] {
+    runInArena(c.threads, [&] {
         const FastFaultyEvaluator fast(file->model, split->first, split->second);
         const DenseFaultyEvaluator dense(file->model, split->first, split->second);
         rep.emplace(benchInjection(fast, dense, ranked->rankings.front().ranking, opt, progress,
                                    stop));
     });
     if (!*rep) return reportError(rep->error());
-    if (args->flag("json")) printJson(reportJson(**rep));
+    if (c.args.flag("json")) printJson(reportJson(**rep));
     else printReport(**rep);
     return 0;
 }

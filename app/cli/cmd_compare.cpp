@@ -178,32 +178,21 @@ void printOutcome(const CompareOutcome& o) {
 } // namespace
 
 int cmdCompare(const Args& raw) {
-    auto valued = selectorOptions();
-    valued.insert({"baseline", "metric", "seed"});
-    auto args = CliArgs::parse(raw, valued, {"bootstrap", "json", "quiet", "help"});
-    if (!args) return reportError(args.error());
-    if (args->flag("help")) {
-        std::printf("%s", kHelp);
-        return 0;
-    }
-    if (!args->positional().empty())
-        return reportError(Error::usage("unexpected argument '" + args->positional()[0] + "'"));
-    auto sel = parseSelector(*args);
-    if (!sel) return reportError(sel.error());
-    auto threads = parseThreads(*args);
-    if (!threads) return reportError(threads.error());
-    auto seed = boundedInteger(*args, "seed", 0, (1LL << 62));
+    auto parsed = parseModelCommand(raw, {"baseline", "metric", "seed"}, {"bootstrap"}, kHelp);
+    if (const int* code = std::get_if<int>(&parsed)) return *code;
+    ModelCommand& c = std::get<ModelCommand>(parsed);
+    auto seed = boundedInteger(c.args, "seed", 0, (1LL << 62));
     if (!seed) return reportError(seed.error());
     CompareRequest req;
-    req.model = *sel;
-    req.baseline = args->value("baseline").value_or("qpolargrad");
-    req.metric = args->value("metric").value_or("");
-    req.bootstrap = {args->flag("bootstrap"), 100, std::uint64_t(seed->value_or(0))};
-    req.threads = *threads;
-    StderrProgress progress(args->flag("quiet"));
+    req.model = c.selector;
+    req.baseline = c.args.value("baseline").value_or("qpolargrad");
+    req.metric = c.args.value("metric").value_or("");
+    req.bootstrap = {c.args.flag("bootstrap"), 100, std::uint64_t(seed->value_or(0))};
+    req.threads = c.threads;
+    StderrProgress progress(c.args.flag("quiet"));
     auto out = runCompareJob(req, progress);
     if (!out) return reportError(out.error());
-    if (args->flag("json"))
+    if (c.args.flag("json"))
         printJson(outcomeJson(*out));
     else
         printOutcome(*out);

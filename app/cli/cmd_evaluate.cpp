@@ -15,29 +15,18 @@ constexpr const char* kHelp =
 }
 
 int cmdEvaluate(const Args& raw) {
-    auto valued = selectorOptions();
-    valued.insert("split");
-    auto args = CliArgs::parse(raw, valued, {"json", "help"});
-    if (!args) return reportError(args.error());
-    if (args->flag("help")) {
-        std::printf("%s", kHelp);
-        return 0;
-    }
-    if (!args->positional().empty())
-        return reportError(Error::usage("unexpected argument '" + args->positional()[0] + "'"));
-    auto sel = parseSelector(*args);
-    if (!sel) return reportError(sel.error());
-    auto threads = parseThreads(*args);
-    if (!threads) return reportError(threads.error());
+    auto parsed = parseModelCommand(raw, {"split"}, {}, kHelp);
+    if (const int* code = std::get_if<int>(&parsed)) return *code;
+    ModelCommand& c = std::get<ModelCommand>(parsed);
     EvaluateRequest req;
-    req.model = *sel;
-    req.split = args->value("split").value_or("test");
-    req.threads = *threads;
-    req.data = parseDataOptions(*args);
+    req.model = c.selector;
+    req.split = c.args.value("split").value_or("test");
+    req.threads = c.threads;
+    req.data = c.data;
     auto out = runEvaluateJob(req);
     if (!out) return reportError(out.error());
     const EvalResult& r = out->result;
-    if (args->flag("json")) {
+    if (c.args.flag("json")) {
         printJson({{"benchmark", req.model.benchmark},
                    {"quantization", req.model.scheme.str()},
                    {"pruning", req.model.pruning},

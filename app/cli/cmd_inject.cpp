@@ -63,14 +63,11 @@ Status parseSweep(const CliArgs& args, SweepConfig& s) {
     return validateSweepConfig(s);
 }
 
-Result<InjectRequest> parseRequest(const CliArgs& args) {
+Result<InjectRequest> parseRequest(const ModelCommand& c) {
+    const CliArgs& args = c.args;
     InjectRequest req;
-    auto sel = parseSelector(args);
-    if (!sel) return sel.error();
-    req.model = *sel;
-    auto threads = parseThreads(args);
-    if (!threads) return threads.error();
-    req.threads = *threads;
+    req.model = c.selector;
+    req.threads = c.threads;
     auto method = args.value("method");
     if (!method) return Error::usage("inject needs --method (e.g. qpolargrad, oracle, random)");
     auto m = parseRankMethod(*method);
@@ -94,7 +91,7 @@ Result<InjectRequest> parseRequest(const CliArgs& args) {
     if (req.evalSplit != "test" && req.evalSplit != "train")
         return Error::usage("--eval-split expects test or train, got '" + req.evalSplit + "'");
     req.rerun = args.flag("rerun");
-    req.data = parseDataOptions(args);
+    req.data = c.data;
     if (auto d = args.value("save-faults")) req.saveFaults = *d;
     return req;
 }
@@ -172,23 +169,16 @@ void printOutcome(const InjectOutcome& o) {
 } // namespace
 
 int cmdInject(const Args& raw) {
-    auto valued = selectorOptions();
-    valued.insert({"method", "order", "population", "mode", "reps", "ber", "protection",
-                   "eval-split", "seed", "samples", "save-faults"});
-    auto args = CliArgs::parse(raw, valued, {"rerun", "json", "quiet", "help"});
-    if (!args) return reportError(args.error());
-    if (args->flag("help")) {
-        std::printf("%s", kHelp);
-        return 0;
-    }
-    if (!args->positional().empty())
-        return reportError(Error::usage("unexpected argument '" + args->positional()[0] + "'"));
-    auto req = parseRequest(*args);
+    auto parsed = parseModelCommand(raw, {"method", "order", "population", "mode", "reps", "ber", "protection",
+                   "eval-split", "seed", "samples", "save-faults"}, {"rerun"}, kHelp);
+    if (const int* code = std::get_if<int>(&parsed)) return *code;
+    ModelCommand& c = std::get<ModelCommand>(parsed);
+    auto req = parseRequest(c);
     if (!req) return reportError(req.error());
-    StderrProgress progress(args->flag("quiet"));
+    StderrProgress progress(c.args.flag("quiet"));
     auto out = runInjectJob(*req, progress, installInterruptHandler());
     if (!out) return reportError(out.error());
-    if (args->flag("json")) printJson(outcomeJson(*out));
+    if (c.args.flag("json")) printJson(outcomeJson(*out));
     else printOutcome(*out);
     return 0;
 }

@@ -24,58 +24,49 @@ constexpr const char* kHelp =
 } // namespace
 
 int cmdProtect(const Args& raw) {
-    auto valued = selectorOptions();
-    valued.insert({"method", "protection", "order", "population", "seed", "samples", "out"});
-    auto args = CliArgs::parse(raw, valued, {"json", "quiet", "help"});
-    if (!args) return reportError(args.error());
-    if (args->flag("help")) {
-        std::printf("%s", kHelp);
-        return 0;
-    }
-    auto sel = parseSelector(*args);
-    if (!sel) return reportError(sel.error());
-    auto threads = parseThreads(*args);
-    if (!threads) return reportError(threads.error());
-    auto seed = boundedInteger(*args, "seed", 0, (1LL << 62));
+    auto parsed = parseModelCommand(raw, {"method", "protection", "order", "population", "seed", "samples", "out"}, {}, kHelp);
+    if (const int* code = std::get_if<int>(&parsed)) return *code;
+    ModelCommand& c = std::get<ModelCommand>(parsed);
+    auto seed = boundedInteger(c.args, "seed", 0, (1LL << 62));
     if (!seed) return reportError(seed.error());
-    auto samples = boundedInteger(*args, "samples", 1, 100000000);
+    auto samples = boundedInteger(c.args, "samples", 1, 100000000);
     if (!samples) return reportError(samples.error());
-    auto method = args->value("method");
+    auto method = c.args.value("method");
     if (!method) return reportError(Error::usage("protect needs --method"));
     auto m = parseRankMethod(*method);
     if (!m) return reportError(m.error());
-    auto f = args->number("protection");
+    auto f = c.args.number("protection");
     if (!f) return reportError(f.error());
     if (!*f || **f < 0 || **f > 1)
         return reportError(Error::usage("protect needs --protection F with 0 <= F <= 1"));
-    RankRequest rr{*sel, {*m}, RankOrder::Plane, Population::All, std::uint64_t(seed->value_or(0)),
-                   std::size_t(samples->value_or(0)), false, *threads, parseDataOptions(*args)};
-    if (auto o = args->value("order")) {
+    RankRequest rr{c.selector, {*m}, RankOrder::Plane, Population::All, std::uint64_t(seed->value_or(0)),
+                   std::size_t(samples->value_or(0)), false, c.threads, c.data};
+    if (auto o = c.args.value("order")) {
         auto order = parseRankOrder(*o);
         if (!order) return reportError(order.error());
         rr.order = *order;
     }
-    if (auto p = args->value("population")) {
+    if (auto p = c.args.value("population")) {
         auto pop = parsePopulation(*p);
         if (!pop) return reportError(pop.error());
         rr.population = *pop;
     }
-    StderrProgress progress(args->flag("quiet"));
+    StderrProgress progress(c.args.flag("quiet"));
     auto ranked = runRankJob(rr, progress, installInterruptHandler());
     if (!ranked) return reportError(ranked.error());
-    auto file = loadSelectedModel(*sel);
+    auto file = loadSelectedModel(c.selector);
     if (!file) return reportError(file.error());
     const RankedFile& rf = ranked->rankings.front();
     const ProtectionMasks masks = protectionMasks(file->model, rf.ranking, **f);
     char dirName[160];
     std::snprintf(dirName, sizeof dirName, "%s-p%g", rf.path.stem().string().c_str(), **f);
-    const std::filesystem::path dir = args->value("out")
-                                          ? std::filesystem::path(*args->value("out"))
+    const std::filesystem::path dir = c.args.value("out")
+                                          ? std::filesystem::path(*c.args.value("out"))
                                           : ranked->modelPath.parent_path() / "protection" / dirName;
     auto written = writeProtectionFiles(dir, file->model, rf.ranking, masks,
-                                        {sel->benchmark, rf.path.filename().string(), sel->pruning});
+                                        {c.selector.benchmark, rf.path.filename().string(), c.selector.pruning});
     if (!written) return reportError(written.error());
-    if (args->flag("json")) {
+    if (c.args.flag("json")) {
         nlohmann::json files = nlohmann::json::array();
         for (const auto& p : *written) files.push_back(p.string());
         printJson({{"ranking_path", rf.path.string()}, {"protection", **f},

@@ -23,22 +23,19 @@ constexpr const char* kHelp =
     "         hessian hessiandelta qpolar qpolargrad taylor oracle\n"
     "Ranking data: the first N rows (default all) of the model's training split.\n";
 
-Result<RankRequest> parseRequest(const CliArgs& args) {
-    auto sel = parseSelector(args);
-    if (!sel) return sel.error();
-    auto threads = parseThreads(args);
-    if (!threads) return threads.error();
+Result<RankRequest> parseRequest(const ModelCommand& c) {
+    const CliArgs& args = c.args;
     auto seed = boundedInteger(args, "seed", 0, (1LL << 62));
     if (!seed) return seed.error();
     auto samples = boundedInteger(args, "samples", 1, 100000000);
     if (!samples) return samples.error();
     RankRequest req;
-    req.model = *sel;
-    req.threads = *threads;
+    req.model = c.selector;
+    req.threads = c.threads;
     req.seed = std::uint64_t(seed->value_or(0));
     req.samples = std::size_t(samples->value_or(0));
     req.rerank = args.flag("rerank");
-    req.data = parseDataOptions(args);
+    req.data = c.data;
     if (auto o = args.value("order")) {
         auto order = parseRankOrder(*o);
         if (!order) return order.error();
@@ -103,22 +100,15 @@ void printOutcome(const RankOutcome& o) {
 } // namespace
 
 int cmdRank(const Args& raw) {
-    auto valued = selectorOptions();
-    valued.insert({"method", "order", "population", "seed", "samples"});
-    auto args = CliArgs::parse(raw, valued, {"rerank", "json", "quiet", "help"});
-    if (!args) return reportError(args.error());
-    if (args->flag("help")) {
-        std::printf("%s", kHelp);
-        return 0;
-    }
-    if (!args->positional().empty())
-        return reportError(Error::usage("unexpected argument '" + args->positional()[0] + "'"));
-    auto req = parseRequest(*args);
+    auto parsed = parseModelCommand(raw, {"method", "order", "population", "seed", "samples"}, {"rerank"}, kHelp);
+    if (const int* code = std::get_if<int>(&parsed)) return *code;
+    ModelCommand& c = std::get<ModelCommand>(parsed);
+    auto req = parseRequest(c);
     if (!req) return reportError(req.error());
-    StderrProgress progress(args->flag("quiet"));
+    StderrProgress progress(c.args.flag("quiet"));
     auto out = runRankJob(*req, progress);
     if (!out) return reportError(out.error());
-    if (args->flag("json")) {
+    if (c.args.flag("json")) {
         nlohmann::json list = nlohmann::json::array();
         for (const auto& f : out->rankings) list.push_back(rankingJson(f));
         printJson({{"model_path", out->modelPath.string()},

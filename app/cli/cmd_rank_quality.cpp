@@ -63,30 +63,19 @@ void printOutcome(const RankQualityOutcome& o) {
 } // namespace
 
 int cmdRankQuality(const Args& raw) {
-    auto valued = selectorOptions();
-    valued.insert({"seed", "samples"});
-    auto args = CliArgs::parse(raw, valued, {"json", "quiet", "help"});
-    if (!args) return reportError(args.error());
-    if (args->flag("help")) {
-        std::printf("%s", kHelp);
-        return 0;
-    }
-    if (!args->positional().empty())
-        return reportError(Error::usage("unexpected argument '" + args->positional()[0] + "'"));
-    auto sel = parseSelector(*args);
-    if (!sel) return reportError(sel.error());
-    auto threads = parseThreads(*args);
-    if (!threads) return reportError(threads.error());
-    auto seed = boundedInteger(*args, "seed", 0, (1LL << 62));
+    auto parsed = parseModelCommand(raw, {"seed", "samples"}, {}, kHelp);
+    if (const int* code = std::get_if<int>(&parsed)) return *code;
+    ModelCommand& c = std::get<ModelCommand>(parsed);
+    auto seed = boundedInteger(c.args, "seed", 0, (1LL << 62));
     if (!seed) return reportError(seed.error());
-    auto samples = boundedInteger(*args, "samples", 1, 100000000);
+    auto samples = boundedInteger(c.args, "samples", 1, 100000000);
     if (!samples) return reportError(samples.error());
-    RankQualityRequest req{*sel, std::uint64_t(seed->value_or(0)),
-                           std::size_t(samples->value_or(0)), *threads, parseDataOptions(*args)};
-    StderrProgress progress(args->flag("quiet"));
+    RankQualityRequest req{c.selector, std::uint64_t(seed->value_or(0)),
+                           std::size_t(samples->value_or(0)), c.threads, c.data};
+    StderrProgress progress(c.args.flag("quiet"));
     auto out = runRankQualityJob(req, progress);
     if (!out) return reportError(out.error());
-    if (args->flag("json")) printJson(outcomeJson(*out));
+    if (c.args.flag("json")) printJson(outcomeJson(*out));
     else printOutcome(*out);
     return 0;
 }

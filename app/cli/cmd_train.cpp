@@ -69,39 +69,28 @@ void printOutcome(const TrainOutcome& o) {
 } // namespace
 
 int cmdTrain(const Args& raw) {
-    auto valued = selectorOptions();
-    valued.insert({"epochs", "seed"});
-    auto args = CliArgs::parse(raw, valued, {"retrain", "json", "quiet", "help"});
-    if (!args) return reportError(args.error());
-    if (args->flag("help")) {
-        std::printf("%s", kHelp);
-        return 0;
-    }
-    if (!args->positional().empty())
-        return reportError(Error::usage("unexpected argument '" + args->positional()[0] + "'"));
-    auto sel = parseSelector(*args);
-    if (!sel) return reportError(sel.error());
-    auto threads = parseThreads(*args);
-    if (!threads) return reportError(threads.error());
-    auto epochs = args->integer("epochs");
+    auto parsed = parseModelCommand(raw, {"epochs", "seed"}, {"retrain"}, kHelp);
+    if (const int* code = std::get_if<int>(&parsed)) return *code;
+    ModelCommand& c = std::get<ModelCommand>(parsed);
+    auto epochs = c.args.integer("epochs");
     if (!epochs) return reportError(epochs.error());
-    auto seed = args->integer("seed");
+    auto seed = c.args.integer("seed");
     if (!seed) return reportError(seed.error());
     if (*epochs && (**epochs < 1 || **epochs > 100000))
         return reportError(Error::usage("--epochs expects a number between 1 and 100000"));
     if (*seed && **seed < 0) return reportError(Error::usage("--seed expects a non-negative integer"));
 
     TrainRequest req;
-    req.model = *sel;
+    req.model = c.selector;
     req.epochs = epochs->value_or(0);
     req.seed = std::uint64_t(seed->value_or(0));
-    req.retrain = args->flag("retrain");
-    req.threads = *threads;
-    req.data = parseDataOptions(*args);
-    StderrProgress progress(args->flag("quiet"));
+    req.retrain = c.args.flag("retrain");
+    req.threads = c.threads;
+    req.data = c.data;
+    StderrProgress progress(c.args.flag("quiet"));
     auto out = runTrainJob(req, progress);
     if (!out) return reportError(out.error());
-    if (args->flag("json")) printJson(outcomeJson(*out));
+    if (c.args.flag("json")) printJson(outcomeJson(*out));
     else printOutcome(*out);
     return 0;
 }
