@@ -6,7 +6,6 @@
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
-#include <tuple>
 
 #include "engine/inject/faulty_eval_kernels.h"
 
@@ -16,19 +15,49 @@ namespace {
 
 constexpr double kMinProb = 1e-15; // as in lossSum / perSampleLoss
 
-// ℓ of one output row: cross-entropy −log max(p_y, 1e-15); MSE (o − y)².
-double rowLoss(LossKind kind, const double* out, double y) {
-    if (kind == LossKind::CrossEntropy) return -std::log(std::max(out[int(y)], kMinProb));
-    const double d = out[0] - y;
-    return d * d;
-}
-
 // argmax of one row, first index on ties (as argmaxRows).
 int rowArgmax(const double* out, int width) {
     int best = 0;
-    for (int j = 1; j < width; ++j)
-        if (out[j] > out[best]) best = j;
+    double top = out[0];
+    for (int j = 1; j < width; ++j) {
+        const bool above = out[j] > top;
+        top = above ? out[j] : top;
+        best = above ? j : best;
+    }
     return best;
+}
+
+// Per-sample results of a block of output rows (rows[p] ↔ out row p), computed the same way for
+// the clean pass and every faulty pass.
+struct RowResults {
+    Eigen::ArrayXd loss; // ℓ_p (padded for the packet log)
+    std::vector<int> pred;
+};
+
+RowResults& rowScratch() {
+    thread_local RowResults s; // reused by the calls of one thread; fully rewritten per call
+    return s;
+}
+
+// ℓ_p: cross-entropy −log max(p_y, 1e-15) (the logs in one aligned packet pass padded to whole
+// packets, so a value never depends on its position), MSE (o − y)²; pred_p = argmax.
+void rowResults(const Model& m, const std::vector<int>& rows, const double* out,
+                const Eigen::VectorXd& y, RowResults& res) {
+    const int c = m.outputs;
+    const auto count = Eigen::Index(rows.size()), padded = (count + 7) / 8 * 8;
+    if (res.loss.size() < padded) res.loss.resize(padded);
+    res.pred.resize(rows.size());
+    const bool ce = m.loss == LossKind::CrossEntropy;
+    for (Eigen::Index p = 0; p < count; ++p) {
+        const double* o = out + p * c;
+        const double t = y[rows[std::size_t(p)]];
+        if (m.task == TaskKind::Classification) res.pred[std::size_t(p)] = rowArgmax(o, c);
+        res.loss[p] = ce ? std::max(o[int(t)], kMinProb) : (o[0] - t) * (o[0] - t);
+    }
+    if (!ce) return;
+    res.loss.segment(count, padded - count).setOnes();
+    Eigen::Map<Eigen::ArrayXd, Eigen::AlignedMax> l(res.loss.data(), padded);
+    l = -l.log();
 }
 
 struct DenseScratch {
@@ -46,8 +75,7 @@ DenseScratch& denseScratch() {
 
 } // namespace
 
-FaultyEvalBase::FaultyEvalBase(const Model& model, const MatrixRM& rawX,
-                               const Eigen::VectorXd& y)
+FaultyEvalBase::FaultyEvalBase(const Model& model, const MatrixRM& rawX, const Eigen::VectorXd& y)
     : m_model(model), m_X(model.normalizer.apply(rawX)), m_y(y) {
     m_inputGrid = faulty::snapInputs(m_X, model.scheme);
     if (m_y.size() != m_X.rows())
@@ -55,10 +83,18 @@ FaultyEvalBase::FaultyEvalBase(const Model& model, const MatrixRM& rawX,
     m_tensorLayer.assign(model.tensors.size(), -1);
     for (std::size_t l = 0; l < model.layers.size(); ++l) {
         const Layer& ly = model.layers[l];
-        for (int t : {ly.kernel, ly.bias, ly.alpha, ly.beta, ly.gamma, ly.movingMean,
-                      ly.movingVariance})
+        for (int t :
+             {ly.kernel, ly.bias, ly.alpha, ly.beta, ly.gamma, ly.movingMean, ly.movingVariance})
             if (t >= 0) m_tensorLayer[std::size_t(t)] = int(l);
     }
+    std::vector<std::uint32_t> byLayer(model.tensors.size());
+    std::iota(byLayer.begin(), byLayer.end(), 0u);
+    std::stable_sort(byLayer.begin(), byLayer.end(), [this](std::uint32_t a, std::uint32_t b) {
+        return m_tensorLayer[a] < m_tensorLayer[b];
+    });
+    m_tensorRank.resize(model.tensors.size());
+    for (std::uint32_t r = 0; r < byLayer.size(); ++r)
+        m_tensorRank[byLayer[r]] = r;
     setCleanState();
 }
 
@@ -73,15 +109,14 @@ void FaultyEvalBase::setCleanState() {
     const Eigen::Index n = m_X.rows();
     const int c = m_model.outputs;
     m_cleanOut = faulty::ConstMapRM(out, n, c);
-    m_cleanLoss.resize(n);
-    m_cleanPred.setZero(n);
-    for (Eigen::Index r = 0; r < n; ++r) {
-        m_cleanLoss[r] = rowLoss(m_model.loss, out + r * c, m_y[r]);
-        if (m_model.task == TaskKind::Classification) m_cleanPred[r] = rowArgmax(out + r * c, c);
-    }
-    if (n > 0) m_moveThreshold = 0.01 * (m_y.maxCoeff() - m_y.minCoeff());
     std::vector<int> all(static_cast<std::size_t>(n));
     std::iota(all.begin(), all.end(), 0);
+    RowResults res;
+    rowResults(m_model, all, out, m_y, res);
+    m_cleanLoss = res.loss.head(n);
+    m_cleanPred = Eigen::Map<const Eigen::VectorXi>(res.pred.data(), n);
+    if (m_model.task != TaskKind::Classification) m_cleanPred.setZero(n);
+    if (n > 0) m_moveThreshold = 0.01 * (m_y.maxCoeff() - m_y.minCoeff());
     m_clean = finishRows(all, out);
 }
 
@@ -103,11 +138,12 @@ void FaultyEvalBase::canonicalize(const std::vector<ParamFlip>& in,
         f.mask &= bits;
         if (f.mask != 0 && m_tensorLayer[f.tensor] >= 0) out.push_back(f);
     }
-    const auto key = [this](const ParamFlip& f) {
-        return std::tuple(m_tensorLayer[f.tensor], f.tensor, f.index);
+    // Sort by (layer, tensor, index) through one 64-bit key; sweeps pass sorted lists.
+    const auto less = [this](const ParamFlip& a, const ParamFlip& b) {
+        return ((std::uint64_t(m_tensorRank[a.tensor]) << 32) | a.index) <
+               ((std::uint64_t(m_tensorRank[b.tensor]) << 32) | b.index);
     };
-    std::sort(out.begin(), out.end(),
-              [&](const ParamFlip& a, const ParamFlip& b) { return key(a) < key(b); });
+    if (!std::is_sorted(out.begin(), out.end(), less)) std::sort(out.begin(), out.end(), less);
     // Merge repeated entries (masks XOR) and drop those that cancel out.
     std::size_t w = 0;
     for (std::size_t k = 0; k < out.size(); ++k) {
@@ -122,32 +158,33 @@ void FaultyEvalBase::canonicalize(const std::vector<ParamFlip>& in,
 
 FaultyOutcome FaultyEvalBase::finishRows(const std::vector<int>& rows, const double* out) const {
     const Eigen::Index n = m_X.rows();
-    const int c = m_model.outputs;
     const bool classify = m_model.task == TaskKind::Classification;
+    RowResults& res = rowScratch();
+    rowResults(m_model, rows, out, m_y, res);
     MatrixRM reg;
     if (!classify) reg = m_cleanOut.leftCols(1);
     double sum = 0;
     std::size_t correct = 0, moved = 0, p = 0;
-    for (Eigen::Index r = 0; r < n; ++r) {
+    for (Eigen::Index r = 0; r < n; ++r) { // in row order
         const bool changed = p < rows.size() && rows[p] == r;
-        const double* o = changed ? out + std::ptrdiff_t(p++) * c : nullptr;
-        sum += o ? rowLoss(m_model.loss, o, m_y[r]) : m_cleanLoss[r];
+        sum += changed ? res.loss[Eigen::Index(p)] : m_cleanLoss[r];
         if (classify) {
-            const int pred = o ? rowArgmax(o, c) : m_cleanPred[r];
+            const int pred = changed ? res.pred[p] : m_cleanPred[r];
             correct += pred == int(m_y[r]) ? 1 : 0;
             moved += pred != m_cleanPred[r] ? 1 : 0;
-        } else if (o) {
-            reg(r, 0) = o[0];
-            moved += std::abs(o[0] - m_cleanOut(r, 0)) > m_moveThreshold ? 1 : 0;
+        } else if (changed) {
+            reg(r, 0) = out[std::ptrdiff_t(p) * m_model.outputs];
+            moved += std::abs(reg(r, 0) - m_cleanOut(r, 0)) > m_moveThreshold ? 1 : 0;
         }
+        p += changed ? 1 : 0;
     }
-    FaultyOutcome res;
+    FaultyOutcome o;
     const double dn = double(n);
-    res.loss = n ? sum / dn : 0.0;
-    res.mismatchRate = n ? double(moved) / dn : 0.0;
-    res.metrics = classify ? Metrics{{"accuracy", n ? double(correct) / dn : 0.0}}
-                           : computeMetrics(m_model.task, reg, m_y);
-    return res;
+    o.loss = n ? sum / dn : 0.0;
+    o.mismatchRate = n ? double(moved) / dn : 0.0;
+    o.metrics = classify ? Metrics{{"accuracy", n ? double(correct) / dn : 0.0}}
+                         : computeMetrics(m_model.task, reg, m_y);
+    return o;
 }
 
 FaultyOutcome DenseFaultyEvaluator::evaluate(const std::vector<ParamFlip>& flips) const {

@@ -17,17 +17,21 @@
 //                          ∪ rows s with A_l[s,i] ≠ 0 for a kernel flip W[i,·] of this layer
 //                          ∪ all rows if a bias of this layer flips;
 //                        Z'[R,:] = A'_l[R,:]·W' + b' (one product)               → Rows(R)
-//   element-wise         Clean/Cols: the layer's op (faulty α, β, γ, …) on the stored columns
-//                        plus a new column, from A_l, per flipped channel          → Cols
+//   element-wise run     Clean/Cols: every op of a run of element-wise layers (faulty α, β, γ, …)
+//                        on each stored column in turn, plus a new column, from the clean A_t,
+//                        per channel flipped at layer t of the run               → Cols
+//                        (right after column patches, each column goes through the run as soon
+//                        as it is patched, while it is still in cache)
 //                        Rows: the op on the stored rows; if a channel of this layer flips,
 //                        every row changes                                         → Rows(all)
 //   softmax              Rows(R) restricted to the rows that changed, softmax of those rows.
 // The quantized ReLU absorbs most small changes; comparing new and clean values exactly keeps
-// R small. At the end only the rows whose output differs are re-scored; the others keep their
-// clean per-sample loss and prediction, and the loss is summed in row order (finishRows).
+// R small. At the end only the rows in R are re-scored; the others keep their clean per-sample
+// loss and prediction, and the loss is summed in row order (finishRows).
 // With the inputs on their exact grid (FaultyEvalBase) every dense-layer value is an exact
 // double in both paths, the element-wise and softmax kernels are shared with the dense
 // evaluator, so both evaluators produce the same bits for the benchmark architectures.
+#include <bit>
 #include <cmath>
 #include <numeric>
 
@@ -36,10 +40,6 @@
 namespace netsurf {
 
 namespace {
-
-bool isElementwise(LayerKind k) {
-    return k == LayerKind::ApplyAlpha || k == LayerKind::BatchNorm || k == LayerKind::QRelu;
-}
 
 faulty::Scratch& scratch() {
     thread_local faulty::Scratch s;
@@ -56,7 +56,8 @@ FastFaultyEvaluator::Impl::Impl(const Model& m, const MatrixRM& x) : model(m), X
     faulty::forwardAll(m, x, clean, a, b, e, &acts);
     colAct.reserve(acts.size() + 1);
     colAct.emplace_back(x);
-    for (const MatrixRM& A : acts) colAct.emplace_back(A);
+    for (const MatrixRM& A : acts)
+        colAct.emplace_back(A);
     sparse.resize(m.layers.size());
     exactFloat.assign(m.layers.size(), 0);
     const int bits = m.scheme.m();
@@ -66,53 +67,72 @@ FastFaultyEvaluator::Impl::Impl(const Model& m, const MatrixRM& x) : model(m), X
         sparse[l] = faulty::SparseInput::build(colAct[l]);
         const bool afterQrelu = l > 0 && m.layers[l - 1].kind == LayerKind::QRelu;
         const int sumBits = int(std::ceil(std::log2(double(ly.in) + 1.0)));
-        exactFloat[l] = afterQrelu && 2 * bits + sumBits <= 24 && m.scheme.f() + bits < 100;
+        const Eigen::ArrayXd k = m.tensors[std::size_t(ly.kernel)].values.array() *
+                                 std::ldexp(1.0, m.scheme.f()); // W·2^f: integers below 2^m?
+        const bool onGrid = (k == k.round()).all() && (k.abs() <= std::ldexp(1.0, bits)).all();
+        exactFloat[l] =
+            afterQrelu && onGrid && 2 * bits + sumBits <= 24 && m.scheme.f() + bits < 100;
     }
 }
 
 std::size_t FastFaultyEvaluator::Impl::step(std::size_t l, Scratch& s) const {
-    const Flips own = flipsOf(s, l);
     switch (model.layers[l].kind) {
     case LayerKind::Dense:
         switch (s.st.kind) {
-        case State::Kind::Clean: denseFromClean(l, own, s); break;
-        case State::Kind::Cols: denseFromCols(l, own, s); break;
-        case State::Kind::Rows: denseFromRows(l, own, s); break;
+        case State::Kind::Clean:
+            return denseFromClean(l, s);
+        case State::Kind::Cols:
+            denseFromCols(l, s);
+            break;
+        case State::Kind::Rows:
+            return denseFromRows(l, s);
         }
         return l + 1;
-    case LayerKind::Softmax: softmaxStep(l, s.st); return l + 1;
+    case LayerKind::Softmax:
+        softmaxStep(l, s.st);
+        return l + 1;
     default:
         if (s.st.kind == State::Kind::Rows) {
-            elementRows(l, own, s);
+            elementRows(l, s);
             return l + 1;
         }
-        return elementChain(l, s);
+        const std::size_t e = prepareChain(l, s);
+        const bool delta = e < model.layers.size() && model.layers[e].kind == LayerKind::Dense;
+        if (delta) beginDelta(s.st, e);
+        for (std::size_t k = 0; k < s.st.chan.size(); ++k) {
+            runChain(s.st, k, e, delta);
+        }
+        return e;
     }
 }
 
 void FastFaultyEvaluator::Impl::softmaxStep(std::size_t l, State& st) const {
     toRows(l, st);
-    if (st.kind == State::Kind::Rows)
-        faulty::softmaxRows(st.row.data(), Eigen::Index(st.rows.size()), st.width, st.expBuf);
+    if (st.kind != State::Kind::Rows) return;
+    faulty::softmaxRows(st.row.data(), Eigen::Index(st.rows.size()), st.width, st.expBuf);
+    st.compact = false;
 }
 
-void FastFaultyEvaluator::Impl::elementRows(std::size_t l, Flips own, Scratch& s) const {
+void FastFaultyEvaluator::Impl::elementRows(std::size_t l, Scratch& s) const {
     State& st = s.st;
-    if (!own.empty()) expandRows(l, st); // a flipped channel changes every row
+    if (!flipsOf(s, l).empty()) expandRows(l, st); // a flipped channel changes every row
     double* v = st.row.data();
     faulty::applyRows(faulty::makeElementOp(model, model.layers[l], s.tensors), v, v,
                       Eigen::Index(st.rows.size()), st.width);
+    st.compact = false;
 }
 
-// The run [l, e) of element-wise layers on a Clean/Cols state, one column at a time (each column
-// stays in cache through the run): a stored column goes through every op of the run, a column
-// first changed by a flip at layer t starts from the clean A_t.
-std::size_t FastFaultyEvaluator::Impl::elementChain(std::size_t l, Scratch& s) const {
+// Sets up the run [l, e) of element-wise layers on a Clean/Cols state: the ops (faulty
+// parameters) and a new column, copied from the clean A_t, for each channel first flipped at
+// layer t of the run. Stored columns go through the whole run. Returns e.
+std::size_t FastFaultyEvaluator::Impl::prepareChain(std::size_t l, Scratch& s) const {
     State& st = s.st;
     std::size_t e = l;
-    while (e < model.layers.size() && isElementwise(model.layers[e].kind)) ++e;
+    while (e < model.layers.size() && elementwise(model.layers[e].kind))
+        ++e;
     if (st.kind == State::Kind::Clean) beginCols(st, model.layers[l].out);
     st.start.assign(st.chan.size(), l);
+    st.chainBegin = l;
     st.ops.resize(e - l);
     for (std::size_t t = l; t < e; ++t) {
         st.ops[t - l] = faulty::makeElementOp(model, model.layers[t], s.tensors);
@@ -122,12 +142,48 @@ std::size_t FastFaultyEvaluator::Impl::elementChain(std::size_t l, Scratch& s) c
             st.start.push_back(t);
         }
     }
-    for (std::size_t k = 0; k < st.chan.size(); ++k) {
-        double* v = st.col.data() + Eigen::Index(k) * n;
-        for (std::size_t t = st.start[k]; t < e; ++t)
-            faulty::applyColumn(st.ops[t - l], st.chan[k], v, v, n);
-    }
     return e;
+}
+
+// Column k through the layers [start[k], end) of the prepared run, in place; with `delta`,
+// also its ΔA column for the dense layer `end` (fused with a final apply_alpha → qrelu pair).
+void FastFaultyEvaluator::Impl::runChain(State& st, std::size_t k, std::size_t end,
+                                         bool delta) const {
+    double* v = st.col.data() + Eigen::Index(k) * n;
+    const int c = st.chan[k];
+    for (std::size_t t = st.start[k]; t < end; ++t) {
+        const faulty::ElementOp& op = st.ops[t - st.chainBegin];
+        if (op.kind != LayerKind::ApplyAlpha || t + 1 >= end ||
+            st.ops[t + 1 - st.chainBegin].kind != LayerKind::QRelu) {
+            faulty::applyColumn(op, c, v, v, n);
+            continue;
+        }
+        const faulty::ElementOp& q = st.ops[++t - st.chainBegin];
+        if (delta && t + 1 == end && exactFloat[end]) {
+            fusedAlphaQreluDelta(st, k, op, q);
+            return;
+        }
+        faulty::applyAlphaQrelu(op, q, c, v, v, n);
+    }
+    if (delta) deltaColumn(st, k);
+}
+
+// y = qrelu(clip(fma(α_c, x, β_c))) and ΔA (float) = y − A[:,c] in one pass over column k.
+void FastFaultyEvaluator::Impl::fusedAlphaQreluDelta(State& st, std::size_t k,
+                                                     const faulty::ElementOp& alpha,
+                                                     const faulty::ElementOp& q) const {
+    const int c = st.chan[k];
+    double* v = st.col.data() + Eigen::Index(k) * n;
+    const double* c0 = colOf(st.deltaFor, c);
+    float* d = st.dAf.data() + Eigen::Index(k) * n;
+    const double a = alpha.a[c], b = alpha.b[c], lo = alpha.lo, hi = alpha.hi;
+    std::uint32_t any = 0;
+    for (Eigen::Index r = 0; r < n; ++r) {
+        v[r] = faulty::qreluValue(q, std::min(std::max(std::fma(a, v[r], b), lo), hi));
+        d[r] = float(v[r] - c0[r]);
+        any |= std::bit_cast<std::uint32_t>(d[r]) & 0x7fffffffu;
+    }
+    st.deltaAny = st.deltaAny || any != 0;
 }
 
 FastFaultyEvaluator::FastFaultyEvaluator(const Model& model, const MatrixRM& rawX,
@@ -141,12 +197,14 @@ FaultyOutcome FastFaultyEvaluator::evaluate(const std::vector<ParamFlip>& flips)
     canonicalize(flips, s.flips);
     if (s.flips.empty()) return clean();
     s.tensors.reset(m_model, s.flips);
-    faulty::State& st = s.st;
-    st.kind = faulty::State::Kind::Clean;
+    s.deltas.resize(s.flips.size()); // filled per layer by the paths that use them
     const std::size_t layers = m_model.layers.size();
     s.layerBegin.assign(layers + 1, 0); // canonical order groups the flips by layer
-    for (const ParamFlip& f : s.flips) ++s.layerBegin[std::size_t(layerOfTensor(f.tensor)) + 1];
+    for (const ParamFlip& f : s.flips)
+        ++s.layerBegin[std::size_t(layerOfTensor(f.tensor)) + 1];
     std::partial_sum(s.layerBegin.begin(), s.layerBegin.end(), s.layerBegin.begin());
+    faulty::State& st = s.st;
+    st.kind = faulty::State::Kind::Clean;
     for (std::size_t l = 0; l < layers;) {
         if (st.kind == faulty::State::Kind::Clean) {
             if (s.layerBegin[l] == s.flips.size()) return clean(); // nothing changes any more
@@ -157,8 +215,9 @@ FaultyOutcome FastFaultyEvaluator::evaluate(const std::vector<ParamFlip>& flips)
         }
         l = m_impl->step(l, s);
     }
-    m_impl->toRows(layers, st);
+    if (st.kind == faulty::State::Kind::Cols) m_impl->colsToRows(layers, st);
     if (st.kind == faulty::State::Kind::Clean) return clean();
+    // Rows whose output equals the clean one re-score to their clean values: no compaction.
     return finishRows(st.rows, st.row.data());
 }
 

@@ -17,7 +17,7 @@ struct SparseInput {
     std::vector<double> colVal;
     std::vector<int> rowStart, rowCol; // CSR: row r holds entries [rowStart[r], rowStart[r+1])
     std::vector<double> rowVal;
-    Eigen::Index rows = 0;             // N
+    Eigen::Index rows = 0; // N
 
     static SparseInput build(const Eigen::MatrixXd& A); // A: column-major N×in
     std::size_t nnz() const { return colVal.size(); }
@@ -34,25 +34,37 @@ struct State {
     enum class Kind { Clean, Cols, Rows };
     Kind kind = Kind::Clean;
     int width = 0;
-    std::vector<int> chan, slot;    // Cols: channel of slot k; slot of channel c (−1: none)
-    std::vector<double> col;        // Cols: slot k = N values at col[k·N]
-    std::vector<int> rows, rows2;   // Rows: rows, ascending (rows2: scratch)
-    std::vector<double> row, spare; // Rows: row p = width values at row[p·width]; spare: scratch
-    std::vector<std::uint8_t> mark; // per sample
-    std::vector<double> delta, wsub, dz; // scratch of the delta product (double / float)
-    std::vector<float> deltaF, wsubF, dzF;
-    Eigen::ArrayXd expBuf;          // softmax scratch
-    std::vector<ElementOp> ops;     // element-wise chain
-    std::vector<std::size_t> start; // Cols: first chain layer of slot k
+    // Cols
+    std::vector<int> chan, slot;    // channel of slot k; slot of channel c (−1: none)
+    std::vector<double> col;        // slot k = N values at col[k·N]
+    std::vector<std::size_t> start; // element-wise chain: first layer slot k still goes through
+    std::vector<ElementOp> ops;     // element-wise chain: op of layer chainBegin + t
+    std::size_t chainBegin = 0;
+    std::vector<int> order, bucket; // patches: flips grouped by slot
+    std::vector<double> shift;      // patches: constant part per output column
+    // Rows
+    std::vector<int> rows, rows2;   // rows, ascending (rows2: scratch)
+    std::vector<double> row, spare; // row p = width values at row[p·width]; spare: scratch
+    bool compact = false;           // rows already restricted to the changed ones
+    // scratch
+    std::vector<std::uint8_t> mark;   // per sample
+    std::size_t deltaFor = 0;         // dense layer whose ΔA columns are prepared (else none)
+    bool deltaAny = false;            // some ΔA entry is non-zero
+    std::vector<double> dA, wc, dZ;   // delta product, double
+    std::vector<double> zcol;         // delta product: Z' column-major
+    std::vector<float> dAf, wcf, dZf; // delta product, float
+    Eigen::ArrayXd expBuf;            // softmax
 };
 
 // Per-thread scratch, reused between calls and fully rewritten before it is read, so a result
 // never depends on the thread or on earlier calls.
 struct Scratch {
-    std::vector<ParamFlip> flips;
+    std::vector<ParamFlip> flips; // canonical
+    std::vector<double> deltas;   // δ = flip(w, mask) − w of flips[k] (Impl::computeDeltas)
     std::vector<std::size_t> layerBegin; // flips of layer l: [layerBegin[l], layerBegin[l+1])
     FaultyTensors tensors;
     State st;
+    double delta(const ParamFlip& f) const { return deltas[std::size_t(&f - flips.data())]; }
 };
 
 } // namespace netsurf::faulty
@@ -67,41 +79,54 @@ struct FastFaultyEvaluator::Impl {
     const Model& model;
     const MatrixRM& X;
     Eigen::Index n;
-    std::vector<MatrixRM> acts;          // acts[l] = clean output of layer l (= A_{l+1})
-    std::vector<Eigen::MatrixXd> colAct; // colAct[l] = A_l column-major, l = 0..L
+    std::vector<MatrixRM> acts;              // acts[l] = clean output of layer l (= A_{l+1})
+    std::vector<Eigen::MatrixXd> colAct;     // colAct[l] = A_l column-major, l = 0..L
     std::vector<faulty::SparseInput> sparse; // per dense layer l: its input A_l split (else empty)
-    // Per dense layer l fed by a quantized ReLU: ΔA·W is exact in single precision (ΔA on the
-    // qrelu grid, |ΔA·2^(m−n)| < 2^m; W on the scheme's grid, |W·2^f| ≤ 2^m; in terms:
-    // 2m + ⌈log2(in + 1)⌉ ≤ 24 mantissa bits).
+    // Per dense layer l fed by a quantized ReLU with its kernel on the scheme's grid: ΔA·W is
+    // exact in single precision (ΔA on the qrelu grid, |ΔA·2^(m−n)| < 2^m; |W·2^f| ≤ 2^m; `in`
+    // terms: 2m + ⌈log2(in + 1)⌉ ≤ 24 mantissa bits).
     std::vector<char> exactFloat;
 
     Impl(const Model& m, const MatrixRM& x);
     const double* rowAct(std::size_t l) const { return l == 0 ? X.data() : acts[l - 1].data(); }
     const double* colOf(std::size_t l, int c) const { return colAct[l].data() + c * n; }
-
-    // Processes layer l (and, for a run of element-wise layers on columns, the whole run);
-    // returns the next layer to process.
-    std::size_t step(std::size_t l, Scratch& s) const;
-    void elementRows(std::size_t l, Flips own, Scratch& s) const;
-    std::size_t elementChain(std::size_t l, Scratch& s) const;
-    void softmaxStep(std::size_t l, State& st) const;
-    // Dense layers (faulty_eval_dense.cpp).
+    static bool elementwise(LayerKind k) {
+        return k == LayerKind::ApplyAlpha || k == LayerKind::BatchNorm || k == LayerKind::QRelu;
+    }
     static Flips flipsOf(const Scratch& s, std::size_t l) {
         return Flips(s.flips.data() + s.layerBegin[l], s.layerBegin[l + 1] - s.layerBegin[l]);
     }
-    void denseFromClean(std::size_t l, Flips own, Scratch& s) const;
-    void patchColumns(std::size_t l, Flips own, State& st) const;
+
+    // Processes layer l (a run of element-wise layers on columns at once); returns the next
+    // layer to process (faulty_eval_fast.cpp).
+    std::size_t step(std::size_t l, Scratch& s) const;
+    void softmaxStep(std::size_t l, State& st) const;
+    void elementRows(std::size_t l, Scratch& s) const;
+    std::size_t prepareChain(std::size_t l, Scratch& s) const;
+    void runChain(State& st, std::size_t k, std::size_t end, bool delta) const;
+    void fusedAlphaQreluDelta(State& st, std::size_t k, const faulty::ElementOp& alpha,
+                              const faulty::ElementOp& q) const;
+    // Dense layers (faulty_eval_fast_layers.cpp).
+    void computeDeltas(std::size_t l, Scratch& s) const;
+    std::size_t denseFromClean(std::size_t l, Scratch& s) const;
+    std::size_t patchColumns(std::size_t l, Scratch& s) const;
+    void groupBySlot(std::size_t l, Scratch& s) const;
+    void fillPatched(std::size_t l, std::size_t k, Scratch& s) const;
     void sparseProduct(std::size_t l, const double* W, const double* b, double* Z) const;
-    void denseFromCols(std::size_t l, Flips own, Scratch& s) const;
-    void denseFromRows(std::size_t l, Flips own, Scratch& s) const;
+    void denseFromCols(std::size_t l, Scratch& s) const;
+    void beginDelta(State& st, std::size_t l) const;
+    void deltaColumn(State& st, std::size_t k) const;
+    std::size_t denseFromRows(std::size_t l, Scratch& s) const;
     void addOwnRows(std::size_t l, Flips own, State& st) const;
-    // State bookkeeping (faulty_eval_state.cpp).
+    // State bookkeeping (faulty_eval_fast_state.cpp).
     void beginCols(State& st, int width) const;
     double* slotFor(State& st, std::size_t l, int c) const;
+    int newSlot(State& st, int c) const;
     void toRows(std::size_t l, State& st) const;
     void colsToRows(std::size_t l, State& st) const;
     void compactRows(std::size_t l, State& st) const;
     void expandRows(std::size_t l, State& st) const;
+    void allRows(State& st, int width) const;
 };
 
 } // namespace netsurf

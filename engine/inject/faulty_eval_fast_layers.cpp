@@ -1,7 +1,7 @@
 // FastFaultyEvaluator: the dense layers (Z = A·W + b, A: N×in, W: in×out row-major) for each
 // kind of faulty input (see the transitions in faulty_eval_fast.cpp).
 #include <algorithm>
-#include <cstdlib>
+#include <bit>
 #include <numeric>
 
 #include "engine/inject/faulty_eval_fast.h"
@@ -12,19 +12,18 @@ namespace {
 
 using faulty::ConstMapRM;
 using faulty::MapRM;
-using ColMajorMap = Eigen::Map<Eigen::MatrixXd>;
 using ConstMapVec = Eigen::Map<const Eigen::VectorXd>;
 using MapVec = Eigen::Map<Eigen::VectorXd>;
+using ColMajorMap = Eigen::Map<Eigen::MatrixXd>;
 
-bool isKernel(const Layer& l, const ParamFlip& f) { return int(f.tensor) == l.kernel; }
-int inputOf(const Layer& l, const ParamFlip& f) { return int(f.index / std::uint32_t(l.out)); }
+bool isKernel(const Layer& l, const ParamFlip& f) {
+    return int(f.tensor) == l.kernel;
+}
+int inputOf(const Layer& l, const ParamFlip& f) {
+    return int(f.index / std::uint32_t(l.out));
+}
 int outputOf(const Layer& l, const ParamFlip& f) {
     return isKernel(l, f) ? int(f.index % std::uint32_t(l.out)) : int(f.index);
-}
-// δ = flip(w, mask) − w (exact: both values lie on the scheme's grid).
-double deltaOf(const Model& m, const ParamFlip& f) {
-    const double w = m.tensors[f.tensor].values[Eigen::Index(f.index)];
-    return m.scheme.flip(w, f.mask) - w;
 }
 // A patch of input column i streams the whole column when scattering its non-zeros would cost
 // more (the cost model of FastFaultyEvaluator).
@@ -33,86 +32,148 @@ bool streamed(const faulty::SparseInput& sp, int i) {
            FastFaultyEvaluator::kStream * double(sp.rows);
 }
 
+// Z += ΔA·W[C,:] (Z: N×out column-major) with ΔA = A'_l − A_l (N×|C|, column-major, prepared by
+// Impl::deltaColumn) on the stored columns C. T = float when layer l's product is exact in single
+// precision (Impl::exactFloat), which halves the work; the sum is then the same exact value as in
+// double.
+template <class T>
+void addDeltaProduct(const faulty::State& st, Eigen::Index n, const double* W, Eigen::Index out,
+                     const std::vector<T>& dA, std::vector<T>& wc, std::vector<T>& dZ,
+                     Eigen::Map<Eigen::MatrixXd> Z) {
+    using Mat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
+    using MatRM = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    const auto cols = Eigen::Index(st.chan.size());
+    if (wc.size() < std::size_t(cols * out)) wc.resize(std::size_t(cols * out));
+    for (Eigen::Index k = 0; k < cols; ++k) { // W[C,:]
+        const double* w = W + std::ptrdiff_t(st.chan[std::size_t(k)]) * out;
+        std::transform(w, w + out, wc.data() + k * out, [](double x) { return T(x); });
+    }
+    if (dZ.size() < std::size_t(n * out)) dZ.resize(std::size_t(n * out));
+    Eigen::Map<Mat> dz(dZ.data(), n, out);
+    dz.noalias() =
+        Eigen::Map<const Mat>(dA.data(), n, cols) * Eigen::Map<const MatRM>(wc.data(), cols, out);
+    Z += dz.template cast<double>();
+}
+
 } // namespace
+
+// δ = flip(w, mask) − w of the flips of layer l (exact on the grid).
+void FastFaultyEvaluator::Impl::computeDeltas(std::size_t l, Scratch& s) const {
+    const faulty::Flipper flipper(model.scheme);
+    for (std::size_t k = s.layerBegin[l]; k < s.layerBegin[l + 1]; ++k) {
+        const ParamFlip& f = s.flips[k];
+        s.deltas[k] = flipper.delta(model.tensors[f.tensor].values[Eigen::Index(f.index)], f.mask);
+    }
+}
 
 // Clean input A_l: the cheapest of patches / sparse product / dense product by the fixed cost
 // model documented with FastFaultyEvaluator::kScatter (counts and shapes only).
-void FastFaultyEvaluator::Impl::denseFromClean(std::size_t l, Flips own, Scratch& s) const {
+std::size_t FastFaultyEvaluator::Impl::denseFromClean(std::size_t l, Scratch& s) const {
     const Layer& ly = model.layers[l];
     const faulty::SparseInput& sp = sparse[l];
     const double rows = double(n), outs = double(ly.out);
-    std::vector<int>& seen = s.st.rows2; // patched output columns
+    std::vector<std::uint8_t>& seen = s.st.mark; // patched output columns
     seen.assign(std::size_t(ly.out), 0);
     double patch = 0;
-    for (const ParamFlip& f : own) {
+    for (const ParamFlip& f : flipsOf(s, l)) {
         if (isKernel(ly, f))
             patch += std::min(kScatter * double(sp.nnz(inputOf(ly, f))), kStream * rows);
-        int& j = seen[std::size_t(outputOf(ly, f))];
+        std::uint8_t& j = seen[std::size_t(outputOf(ly, f))];
         if (!j) patch += kStream * rows;
         j = 1;
     }
-    const double sparseProd = kStream * (double(sp.nnz()) + rows) * outs;
-    double gemm = kGemm * rows * double(ly.in) * outs;
-    static const char* force = std::getenv("FE_FORCE"); // TEMP calibration
-    if (force) { patch = force[0] == 'p' ? 0 : 1e300; if (force[0] == 's') gemm = 1e301; if (force[0] == 'g') gemm = 0; }
-    if (patch <= std::min(sparseProd, gemm)) {
-        patchColumns(l, own, s.st);
-        return;
-    }
+    const double sparseProd = kRowAxpy * (double(sp.nnz()) + rows) * outs;
+    const double gemm = kGemm * rows * double(ly.in) * outs;
+    if (patch <= std::min(sparseProd, gemm)) return patchColumns(l, s);
     State& st = s.st;
-    st.rows.resize(std::size_t(n));
-    std::iota(st.rows.begin(), st.rows.end(), 0);
-    double* z = faulty::grow(st.row, std::size_t(n) * std::size_t(ly.out));
+    allRows(st, ly.out);
     const double* W = s.tensors.values(std::uint32_t(ly.kernel));
     const double* b = s.tensors.values(std::uint32_t(ly.bias));
     if (sparseProd < gemm)
-        sparseProduct(l, W, b, z);
+        sparseProduct(l, W, b, st.row.data());
     else
-        faulty::denseLayer(rowAct(l), n, ly, W, b, z);
-    st.kind = State::Kind::Rows;
-    st.width = ly.out;
+        faulty::denseLayer(rowAct(l), n, ly, W, b, st.row.data());
+    return l + 1;
 }
 
-// Column patches of Z = A_{l+1}: for W[i,j] += δ, Z'[:,j] += δ·c_i + δ·S[:,i] (S[:,i] scattered
-// when sparse enough, else the whole column δ·A_l[:,i] streamed); for b[j] += δ, Z'[:,j] += δ.
-// The constant parts are summed per column first (shift_j) and added while the column is set up.
-void FastFaultyEvaluator::Impl::patchColumns(std::size_t l, Flips own, State& st) const {
+// Column patches of Z = A_{l+1}: for W[i,j] += δ, Z'[:,j] += δ·c_i + δ·S[:,i]; for b[j] += δ,
+// Z'[:,j] += δ. The constant parts are summed per output column first (shift_j), the flips are
+// grouped by output column, and each column, once patched, goes at once through the run of
+// element-wise layers that follows (while it is in cache). Returns the next layer.
+std::size_t FastFaultyEvaluator::Impl::patchColumns(std::size_t l, Scratch& s) const {
     const Layer& ly = model.layers[l];
     const faulty::SparseInput& sp = sparse[l];
+    State& st = s.st;
+    computeDeltas(l, s);
     beginCols(st, ly.out);
-    std::vector<double>& shift = st.wsub;
-    shift.assign(std::size_t(ly.out), 0.0);
-    for (const ParamFlip& f : own) {
-        const std::size_t j = std::size_t(outputOf(ly, f));
-        if (st.slot[j] < 0) {
-            st.slot[j] = int(st.chan.size());
-            st.chan.push_back(int(j));
-        }
+    st.shift.assign(std::size_t(ly.out), 0.0);
+    for (const ParamFlip& f : flipsOf(s, l)) {
+        const auto j = std::size_t(outputOf(ly, f));
+        if (st.slot[j] < 0) newSlot(st, int(j));
         if (!isKernel(ly, f))
-            shift[j] += deltaOf(model, f);
+            st.shift[j] += s.delta(f);
         else if (const int i = inputOf(ly, f); !streamed(sp, i))
-            shift[j] += deltaOf(model, f) * sp.mode[std::size_t(i)];
+            st.shift[j] += s.delta(f) * sp.mode[std::size_t(i)];
     }
-    for (std::size_t k = 0; k < st.chan.size(); ++k) // Z'[:,j] = Z[:,j] + shift_j
-        MapVec(st.col.data() + Eigen::Index(k) * n, n) =
-            ConstMapVec(colOf(l + 1, st.chan[k]), n).array() + shift[std::size_t(st.chan[k])];
-    for (const ParamFlip& f : own) {
-        if (!isKernel(ly, f)) continue;
-        const int i = inputOf(ly, f);
-        double* z = st.col.data() + Eigen::Index(st.slot[std::size_t(outputOf(ly, f))]) * n;
-        const double d = deltaOf(model, f);
+    groupBySlot(l, s);
+    const std::size_t patched = st.chan.size();
+    const bool chain = l + 1 < model.layers.size() && elementwise(model.layers[l + 1].kind);
+    const std::size_t end = chain ? prepareChain(l + 1, s) : l + 1;
+    const bool delta =
+        chain && end < model.layers.size() && model.layers[end].kind == LayerKind::Dense;
+    if (delta) beginDelta(st, end);
+    for (std::size_t k = 0; k < st.chan.size(); ++k) { // each column start to end while cached
+        if (k < patched) fillPatched(l, k, s);
+        if (chain) runChain(st, k, end, delta);
+    }
+    return end;
+}
+
+// The kernel flips of layer l by slot: s.flips[order[t]] for t in [bucket[k], bucket[k+1]).
+void FastFaultyEvaluator::Impl::groupBySlot(std::size_t l, Scratch& s) const {
+    const Layer& ly = model.layers[l];
+    State& st = s.st;
+    const auto slotOf = [&](const ParamFlip& f) {
+        return std::size_t(st.slot[std::size_t(outputOf(ly, f))]);
+    };
+    st.bucket.assign(st.chan.size() + 1, 0);
+    for (const ParamFlip& f : flipsOf(s, l))
+        if (isKernel(ly, f)) ++st.bucket[slotOf(f) + 1];
+    std::partial_sum(st.bucket.begin(), st.bucket.end(), st.bucket.begin());
+    st.order.resize(std::size_t(st.bucket.back()));
+    st.rows2.assign(st.bucket.begin(), st.bucket.end() - 1); // fill cursors
+    for (std::size_t t = s.layerBegin[l]; t < s.layerBegin[l + 1]; ++t)
+        if (isKernel(ly, s.flips[t]))
+            st.order[std::size_t(st.rows2[slotOf(s.flips[t])]++)] = int(t);
+}
+
+// Slot k of a patch: Z'[:,j] = Z[:,j] + shift_j, then δ·S[:,i] scattered (or δ·A_l[:,i]
+// streamed) per kernel flip W[i,j].
+void FastFaultyEvaluator::Impl::fillPatched(std::size_t l, std::size_t k, Scratch& s) const {
+    const Layer& ly = model.layers[l];
+    const faulty::SparseInput& sp = sparse[l];
+    State& st = s.st;
+    const int j = st.chan[k];
+    double* z = st.col.data() + Eigen::Index(k) * n;
+    MapVec(z, n) = ConstMapVec(colOf(l + 1, j), n).array() + st.shift[std::size_t(j)];
+    for (int t = st.bucket[k]; t < st.bucket[k + 1]; ++t) {
+        const std::size_t idx = std::size_t(st.order[std::size_t(t)]);
+        const int i = inputOf(ly, s.flips[idx]);
+        const double d = s.deltas[idx];
         if (streamed(sp, i)) {
             MapVec(z, n) += d * ConstMapVec(colOf(l, i), n);
             continue;
         }
-        for (int t = sp.colStart[std::size_t(i)]; t < sp.colStart[std::size_t(i) + 1]; ++t)
-            z[sp.colRow[std::size_t(t)]] += d * sp.colVal[std::size_t(t)];
+        for (int e = sp.colStart[std::size_t(i)]; e < sp.colStart[std::size_t(i) + 1]; ++e)
+            z[sp.colRow[std::size_t(e)]] += d * sp.colVal[std::size_t(e)];
     }
 }
 
-// Z = 1·u + S·W with u = cᵀ·W + b (A = 1·cᵀ + S): per row, one row of W per non-zero of S.
+// Z = 1·u + S·W with u = cᵀ·W + b (A = 1·cᵀ + S): per row, one row of W per non-zero of S,
+// accumulated 32 outputs at a time (in registers).
 void FastFaultyEvaluator::Impl::sparseProduct(std::size_t l, const double* W, const double* b,
                                               double* Z) const {
+    constexpr int kBlock = 32;
     const Layer& ly = model.layers[l];
     const faulty::SparseInput& sp = sparse[l];
     const int out = ly.out;
@@ -121,69 +182,84 @@ void FastFaultyEvaluator::Impl::sparseProduct(std::size_t l, const double* W, co
         if (const double c = sp.mode[std::size_t(i)]; c != 0.0)
             u += c * Eigen::Map<const Eigen::RowVectorXd>(W + std::ptrdiff_t(i) * out, out);
     for (Eigen::Index r = 0; r < n; ++r) {
-        double* z = Z + r * out;
-        std::copy_n(u.data(), out, z);
-        for (int t = sp.rowStart[std::size_t(r)]; t < sp.rowStart[std::size_t(r) + 1]; ++t) {
-            const double v = sp.rowVal[std::size_t(t)];
-            const double* w = W + std::ptrdiff_t(sp.rowCol[std::size_t(t)]) * out;
-            for (int c = 0; c < out; ++c) z[c] += v * w[c];
+        const int t0 = sp.rowStart[std::size_t(r)], t1 = sp.rowStart[std::size_t(r) + 1];
+        for (int c0 = 0; c0 < out; c0 += kBlock) {
+            const int width = std::min(kBlock, out - c0);
+            double acc[kBlock] = {};
+            std::copy_n(u.data() + c0, width, acc);
+            for (int t = t0; t < t1; ++t) {
+                const double v = sp.rowVal[std::size_t(t)];
+                const double* w = W + std::ptrdiff_t(sp.rowCol[std::size_t(t)]) * out + c0;
+                if (width == kBlock)
+                    for (int c = 0; c < kBlock; ++c)
+                        acc[c] += v * w[c];
+                else
+                    for (int c = 0; c < width; ++c)
+                        acc[c] += v * w[c];
+            }
+            std::copy_n(acc, width, Z + r * out + c0);
         }
     }
 }
 
-// Z += ΔA·W[C,:] with ΔA = A'_l − A_l (N×|C|, column-major) on the stored columns whose
-// difference is not all zero; false when there is none. T = float when layer l's product is
-// exact in single precision (Impl::exactFloat), which halves the work; the sum is then the
-// same exact value as in double.
-template <class T>
-bool addDeltaProduct(const faulty::State& st, const double* clean, Eigen::Index n,
-                     const double* W, Eigen::Index out, std::vector<T>& dA, std::vector<T>& wc,
-                     std::vector<T>& dZ, MapRM Z) {
-    using Vec = Eigen::Matrix<T, Eigen::Dynamic, 1>;
-    using Mat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
-    using MatRM = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-    const std::size_t cols = st.chan.size();
-    if (dA.size() < std::size_t(n) * cols) dA.resize(std::size_t(n) * cols);
-    if (wc.size() < cols * std::size_t(out)) wc.resize(cols * std::size_t(out));
-    Eigen::Index kept = 0;
-    for (std::size_t k = 0; k < cols; ++k) {
-        const double* v = st.col.data() + Eigen::Index(k) * n;
-        Eigen::Map<Vec> d(dA.data() + kept * n, n);
-        d = (ConstMapVec(v, n) - ConstMapVec(clean + st.chan[k] * n, n)).template cast<T>();
-        if (d.cwiseAbs().maxCoeff() == T(0)) continue;
-        const double* w = W + std::ptrdiff_t(st.chan[k]) * out;
-        std::transform(w, w + out, wc.data() + kept++ * out, [](double x) { return T(x); });
+// ΔA for the dense layer l that reads the Cols state next: resets the flags, sizes the buffer.
+void FastFaultyEvaluator::Impl::beginDelta(State& st, std::size_t l) const {
+    st.deltaFor = l;
+    st.deltaAny = false;
+    const std::size_t size = std::size_t(n) * std::size_t(model.layers[l].in);
+    if (exactFloat[l] && st.dAf.size() < size) st.dAf.resize(size);
+    if (!exactFloat[l] && st.dA.size() < size) st.dA.resize(size);
+}
+
+// Column k of ΔA = A'_l − A_l (l = st.deltaFor), in the precision of layer l's delta product;
+// one pass, the non-zero test an OR of the magnitude bits.
+void FastFaultyEvaluator::Impl::deltaColumn(State& st, std::size_t k) const {
+    const double* v = st.col.data() + Eigen::Index(k) * n;
+    const double* c0 = colOf(st.deltaFor, st.chan[k]);
+    std::uint64_t any = 0;
+    if (exactFloat[st.deltaFor]) {
+        float* d = st.dAf.data() + Eigen::Index(k) * n;
+        for (Eigen::Index r = 0; r < n; ++r) {
+            d[r] = float(v[r] - c0[r]);
+            any |= std::bit_cast<std::uint32_t>(d[r]) & 0x7fffffffu;
+        }
+    } else {
+        double* d = st.dA.data() + Eigen::Index(k) * n;
+        for (Eigen::Index r = 0; r < n; ++r) {
+            d[r] = v[r] - c0[r];
+            any |= std::bit_cast<std::uint64_t>(d[r]) & 0x7fffffffffffffffULL;
+        }
     }
-    if (kept == 0) return false;
-    if (dZ.size() < std::size_t(n * out)) dZ.resize(std::size_t(n * out));
-    Eigen::Map<Mat> dz(dZ.data(), n, out); // column-major: the cheaper shape for Eigen
-    dz.noalias() = Eigen::Map<const Mat>(dA.data(), n, kept) *
-                   Eigen::Map<const MatRM>(wc.data(), kept, out);
-    Z += dz.template cast<double>();
-    return true;
+    st.deltaAny = st.deltaAny || any != 0;
 }
 
 // Cols input: Z' = Z + ΔA·W[C,:], then the layer's own flips on the faulty input; → Rows
 // restricted to the rows where Z' ≠ Z.
-void FastFaultyEvaluator::Impl::denseFromCols(std::size_t l, Flips own, Scratch& s) const {
+void FastFaultyEvaluator::Impl::denseFromCols(std::size_t l, Scratch& s) const {
     const Layer& ly = model.layers[l];
     State& st = s.st;
+    const Flips own = flipsOf(s, l);
     const auto out = Eigen::Index(ly.out);
     const double* W = model.tensors[std::size_t(ly.kernel)].values.data();
-    MapRM Z(faulty::grow(st.spare, std::size_t(n * out)), n, out);
-    Z = ConstMapRM(rowAct(l + 1), n, out);
-    const bool changed =
-        exactFloat[l]
-            ? addDeltaProduct<float>(st, colAct[l].data(), n, W, out, st.deltaF, st.wsubF,
-                                     st.dzF, Z)
-            : addDeltaProduct<double>(st, colAct[l].data(), n, W, out, st.delta, st.wsub,
-                                      st.dz, Z);
-    if (!changed && own.empty()) {
+    if (st.deltaFor != l) { // ΔA not prepared while the columns were computed
+        beginDelta(st, l);
+        for (std::size_t k = 0; k < st.chan.size(); ++k)
+            deltaColumn(st, k);
+    }
+    if (!st.deltaAny && own.empty()) {
         st.kind = State::Kind::Clean;
         return;
     }
+    computeDeltas(l, s);
+    // Z' built column-major (contiguous column updates), then stored row-major once.
+    ColMajorMap Z(faulty::grow(st.zcol, std::size_t(n * out)), n, out);
+    Z = colAct[l + 1];
+    if (st.deltaAny && exactFloat[l])
+        addDeltaProduct<float>(st, n, W, out, st.dAf, st.wcf, st.dZf, Z);
+    else if (st.deltaAny)
+        addDeltaProduct<double>(st, n, W, out, st.dA, st.wc, st.dZ, Z);
     for (const ParamFlip& f : own) { // W[i,j] += δ: Z'[:,j] += δ·A'_l[:,i]; b[j] += δ
-        const double d = deltaOf(model, f);
+        const double d = s.delta(f);
         const int j = outputOf(ly, f);
         if (!isKernel(ly, f)) {
             Z.col(j).array() += d;
@@ -193,6 +269,7 @@ void FastFaultyEvaluator::Impl::denseFromCols(std::size_t l, Flips own, Scratch&
         const double* x = k >= 0 ? st.col.data() + Eigen::Index(k) * n : colOf(l, i);
         Z.col(j) += d * ConstMapVec(x, n);
     }
+    MapRM(faulty::grow(st.spare, std::size_t(n * out)), n, out) = Z;
     st.row.swap(st.spare);
     st.rows.resize(std::size_t(n));
     std::iota(st.rows.begin(), st.rows.end(), 0);
@@ -202,21 +279,20 @@ void FastFaultyEvaluator::Impl::denseFromCols(std::size_t l, Flips own, Scratch&
 }
 
 // Rows input: R grows by the rows this layer's own flips reach, Z'[R,:] = A'_l[R,:]·W' + b'.
-void FastFaultyEvaluator::Impl::denseFromRows(std::size_t l, Flips own, Scratch& s) const {
+std::size_t FastFaultyEvaluator::Impl::denseFromRows(std::size_t l, Scratch& s) const {
     State& st = s.st;
-    compactRows(l, st);
-    if (st.kind == State::Kind::Clean) {
-        if (!own.empty()) denseFromClean(l, own, s);
-        return;
-    }
+    toRows(l, st);
+    if (st.kind == State::Kind::Clean) return flipsOf(s, l).empty() ? l + 1 : denseFromClean(l, s);
     const Layer& ly = model.layers[l];
-    if (!own.empty()) addOwnRows(l, own, st);
+    if (!flipsOf(s, l).empty()) addOwnRows(l, flipsOf(s, l), st);
     const auto rows = Eigen::Index(st.rows.size());
     double* z = faulty::grow(st.spare, std::size_t(rows) * std::size_t(ly.out));
     faulty::denseLayer(st.row.data(), rows, ly, s.tensors.values(std::uint32_t(ly.kernel)),
                        s.tensors.values(std::uint32_t(ly.bias)), z);
     st.row.swap(st.spare);
     st.width = ly.out;
+    st.compact = false;
+    return l + 1;
 }
 
 // Adds to Rows(R) of A'_l the rows this layer's own flips reach: rows s ∉ R with A_l[s,i] ≠ 0
@@ -224,15 +300,25 @@ void FastFaultyEvaluator::Impl::denseFromRows(std::size_t l, Flips own, Scratch&
 void FastFaultyEvaluator::Impl::addOwnRows(std::size_t l, Flips own, State& st) const {
     const Layer& ly = model.layers[l];
     const std::size_t before = st.rows.size(), w = std::size_t(ly.in);
+    if (before == std::size_t(n)) return; // every row is in R already
     st.mark.assign(std::size_t(n), 0);
-    for (int r : st.rows) st.mark[std::size_t(r)] = 1;
+    for (int r : st.rows)
+        st.mark[std::size_t(r)] = 1;
+    const faulty::SparseInput& sp = sparse[l];
     for (const ParamFlip& f : own) {
         if (!isKernel(ly, f)) {
             std::fill(st.mark.begin(), st.mark.end(), std::uint8_t(1));
             break;
         }
-        const double* x = colOf(l, inputOf(ly, f));
-        for (Eigen::Index r = 0; r < n; ++r) st.mark[std::size_t(r)] |= x[r] != 0.0;
+        const int i = inputOf(ly, f);
+        if (sp.mode[std::size_t(i)] == 0.0) { // the non-zeros of A_l[:,i] are S's entries
+            for (int e = sp.colStart[std::size_t(i)]; e < sp.colStart[std::size_t(i) + 1]; ++e)
+                st.mark[std::size_t(sp.colRow[std::size_t(e)])] = 1;
+            continue;
+        }
+        const double* x = colOf(l, i);
+        for (Eigen::Index r = 0; r < n; ++r)
+            st.mark[std::size_t(r)] |= x[r] != 0.0;
     }
     const auto count = std::size_t(std::count(st.mark.begin(), st.mark.end(), std::uint8_t(1)));
     if (count == before) return;

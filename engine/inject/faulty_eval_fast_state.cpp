@@ -19,7 +19,8 @@ double modeOf(const double* x, Eigen::Index n, std::vector<double>& tmp) {
     std::size_t bestRun = 0;
     for (std::size_t a = 0; a < tmp.size();) {
         std::size_t b = a;
-        while (b < tmp.size() && tmp[b] == tmp[a]) ++b;
+        while (b < tmp.size() && tmp[b] == tmp[a])
+            ++b;
         if (b - a > bestRun) {
             bestRun = b - a;
             best = tmp[a];
@@ -69,28 +70,47 @@ SparseInput SparseInput::build(const Eigen::MatrixXd& A) {
 void FastFaultyEvaluator::Impl::beginCols(State& st, int width) const {
     st.kind = State::Kind::Cols;
     st.width = width;
+    st.deltaFor = model.layers.size(); // none prepared
     st.chan.clear();
     st.slot.assign(std::size_t(width), -1);
     faulty::grow(st.col, std::size_t(n) * std::size_t(width));
 }
 
+// A slot for channel c (not yet stored), its column left unset.
+int FastFaultyEvaluator::Impl::newSlot(State& st, int c) const {
+    const int k = st.slot[std::size_t(c)] = int(st.chan.size());
+    st.chan.push_back(c);
+    return k;
+}
+
 // The stored column of channel c; created from the clean column c of A_l on first use.
 double* FastFaultyEvaluator::Impl::slotFor(State& st, std::size_t l, int c) const {
-    int& k = st.slot[std::size_t(c)];
+    int k = st.slot[std::size_t(c)];
     if (k < 0) {
-        k = int(st.chan.size());
-        st.chan.push_back(c);
+        k = newSlot(st, c);
         std::copy_n(colOf(l, c), n, st.col.data() + k * n);
     }
     return st.col.data() + k * n;
 }
 
-// Rewrites the state of A'_l as Rows holding exactly the rows that differ from A_l (Clean if
-// none).
+// Rows state over all N rows (values to be written by the caller).
+void FastFaultyEvaluator::Impl::allRows(State& st, int width) const {
+    st.kind = State::Kind::Rows;
+    st.width = width;
+    st.compact = false;
+    st.rows.resize(std::size_t(n));
+    std::iota(st.rows.begin(), st.rows.end(), 0);
+    faulty::grow(st.row, std::size_t(n) * std::size_t(width));
+}
+
+// Rewrites the state of A'_l as Rows: Cols → the rows that differ from A_l (Clean if none);
+// Rows over a subset → the rows of it that differ. Rows over all N rows (a dense recomputation)
+// stay as they are: comparing would cost as much as the work it could save, and a row equal to
+// the clean one recomputes to the clean values anyway.
 void FastFaultyEvaluator::Impl::toRows(std::size_t l, State& st) const {
     if (st.kind == State::Kind::Cols)
         colsToRows(l, st);
-    else if (st.kind == State::Kind::Rows)
+    else if (st.kind == State::Kind::Rows && !st.compact && st.rows.size() < std::size_t(n))
         compactRows(l, st);
 }
 
@@ -100,7 +120,8 @@ void FastFaultyEvaluator::Impl::colsToRows(std::size_t l, State& st) const {
     for (std::size_t k = 0; k < st.chan.size(); ++k) {
         const double* v = st.col.data() + Eigen::Index(k) * n;
         const double* c0 = colOf(l, st.chan[k]);
-        for (Eigen::Index r = 0; r < n; ++r) st.mark[std::size_t(r)] |= v[r] != c0[r];
+        for (Eigen::Index r = 0; r < n; ++r)
+            st.mark[std::size_t(r)] |= v[r] != c0[r];
     }
     st.rows.clear();
     for (Eigen::Index r = 0; r < n; ++r)
@@ -118,6 +139,7 @@ void FastFaultyEvaluator::Impl::colsToRows(std::size_t l, State& st) const {
             out[Eigen::Index(p) * w + st.chan[k]] = v[st.rows[p]];
     }
     st.kind = State::Kind::Rows;
+    st.compact = true;
 }
 
 void FastFaultyEvaluator::Impl::compactRows(std::size_t l, State& st) const {
@@ -131,11 +153,13 @@ void FastFaultyEvaluator::Impl::compactRows(std::size_t l, State& st) const {
         st.rows[q++] = st.rows[p];
     }
     st.rows.resize(q);
+    st.compact = true;
     if (q == 0) st.kind = State::Kind::Clean;
 }
 
 // Rows(R) of A'_l → Rows(all): clean rows with the stored ones written over them.
 void FastFaultyEvaluator::Impl::expandRows(std::size_t l, State& st) const {
+    if (st.rows.size() == std::size_t(n)) return;
     const auto w = Eigen::Index(st.width);
     double* full = faulty::grow(st.spare, std::size_t(n * w));
     std::copy_n(rowAct(l), n * w, full);
@@ -144,6 +168,7 @@ void FastFaultyEvaluator::Impl::expandRows(std::size_t l, State& st) const {
     st.row.swap(st.spare);
     st.rows.resize(std::size_t(n));
     std::iota(st.rows.begin(), st.rows.end(), 0);
+    st.compact = false;
 }
 
 } // namespace netsurf

@@ -11,21 +11,32 @@ void applyColumn(const ElementOp& op, int c, const double* x, double* y, Eigen::
     case LayerKind::ApplyAlpha: {
         // y = clip(fma(α_c, x, β_c), lo, hi)
         const double a = op.a[c], b = op.b[c], lo = op.lo, hi = op.hi;
-        for (Eigen::Index r = 0; r < n; ++r) y[r] = std::min(std::max(std::fma(a, x[r], b), lo), hi);
+        for (Eigen::Index r = 0; r < n; ++r)
+            y[r] = std::min(std::max(std::fma(a, x[r], b), lo), hi);
         break;
     }
     case LayerKind::BatchNorm: {
         // y = fma((x − μ_c)·s_c, γ_c, β_c)
         const double mu = op.a[c], s = op.s[std::size_t(c)], g = op.g[c], b = op.b[c];
-        for (Eigen::Index r = 0; r < n; ++r) y[r] = std::fma((x[r] - mu) * s, g, b);
+        for (Eigen::Index r = 0; r < n; ++r)
+            y[r] = std::fma((x[r] - mu) * s, g, b);
         break;
     }
     case LayerKind::QRelu:
-        for (Eigen::Index r = 0; r < n; ++r) y[r] = qreluValue(op, x[r]);
+        for (Eigen::Index r = 0; r < n; ++r)
+            y[r] = qreluValue(op, x[r]);
         break;
     case LayerKind::Dense:
-    case LayerKind::Softmax: throw std::logic_error("applyColumn: not an element-wise layer");
+    case LayerKind::Softmax:
+        throw std::logic_error("applyColumn: not an element-wise layer");
     }
+}
+
+void applyAlphaQrelu(const ElementOp& alpha, const ElementOp& q, int c, const double* x, double* y,
+                     Eigen::Index n) {
+    const double a = alpha.a[c], b = alpha.b[c], lo = alpha.lo, hi = alpha.hi;
+    for (Eigen::Index r = 0; r < n; ++r)
+        y[r] = qreluValue(q, std::min(std::max(std::fma(a, x[r], b), lo), hi));
 }
 
 void applyRows(const ElementOp& op, const double* x, double* y, Eigen::Index rows, int width) {
@@ -42,35 +53,40 @@ void applyRows(const ElementOp& op, const double* x, double* y, Eigen::Index row
                 yr[c] = std::fma((xr[c] - op.a[c]) * op.s[std::size_t(c)], op.g[c], op.b[c]);
             break;
         case LayerKind::QRelu:
-            for (int c = 0; c < width; ++c) yr[c] = qreluValue(op, xr[c]);
+            for (int c = 0; c < width; ++c)
+                yr[c] = qreluValue(op, xr[c]);
             break;
         case LayerKind::Dense:
-        case LayerKind::Softmax: throw std::logic_error("applyRows: not an element-wise layer");
+        case LayerKind::Softmax:
+            throw std::logic_error("applyRows: not an element-wise layer");
         }
     }
 }
 
 void softmaxRows(double* z, Eigen::Index rows, int width, Eigen::ArrayXd& buf) {
-    const int padded = (width + 3) / 4 * 4; // rows padded to whole 4-wide packets
-    const Eigen::Index size = rows * padded;
-    if (buf.size() < size) buf.resize(size);
+    // e = z − max z per row, in one contiguous buffer padded to whole packets.
+    const Eigen::Index size = rows * width, padded = (size + 7) / 8 * 8;
+    if (buf.size() < padded) buf.resize(padded);
     double* e = buf.data();
     for (Eigen::Index r = 0; r < rows; ++r) {
         const double* zr = z + r * width;
-        double* er = e + r * padded;
         const double m = *std::max_element(zr, zr + width);
-        for (int c = 0; c < width; ++c) er[c] = zr[c] - m;
-        std::fill(er + width, er + padded, 0.0);
+        for (int c = 0; c < width; ++c)
+            e[r * width + c] = zr[c] - m;
     }
-    // e ← exp(e): aligned start, size a multiple of the packet size → packet exp throughout.
-    Eigen::Map<Eigen::ArrayXd, Eigen::AlignedMax> all(e, size);
+    std::fill(e + size, e + padded, 0.0);
+    // Aligned start and a size that is a multiple of the packet size: Eigen's packet exp
+    // computes every element (no scalar peel or tail), so a value never depends on its position.
+    Eigen::Map<Eigen::ArrayXd, Eigen::AlignedMax> all(e, padded);
     all = all.exp();
     for (Eigen::Index r = 0; r < rows; ++r) {
         double* zr = z + r * width;
-        const double* er = e + r * padded;
+        const double* er = e + r * width;
         double sum = 0;
-        for (int c = 0; c < width; ++c) sum += er[c];
-        for (int c = 0; c < width; ++c) zr[c] = er[c] / sum;
+        for (int c = 0; c < width; ++c)
+            sum += er[c];
+        for (int c = 0; c < width; ++c)
+            zr[c] = er[c] / sum;
     }
 }
 
@@ -82,6 +98,21 @@ int snapInputs(MatrixRM& X, const QuantScheme& scheme) {
     if (std::ldexp(1.0, -e) > std::ldexp(xmax, -30)) return 0; // grid too coarse: leave X
     X = X.unaryExpr([e](double x) { return std::ldexp(std::nearbyint(std::ldexp(x, e)), -e); });
     return e;
+}
+
+Flipper::Flipper(const QuantScheme& q)
+    : m_q(q), m_scale(std::ldexp(1.0, q.f())), m_inv(std::ldexp(1.0, -q.f())), m_mod(1LL << q.m()),
+      m_half(q.isSigned() ? 1LL << (q.m() - 1) : 1LL << q.m()) {}
+
+double Flipper::flip(double w, std::uint32_t mask) const {
+    const double k = w * m_scale; // exact (power of two)
+    const double lo = m_q.isSigned() ? -double(m_half) : 0.0, hi = double(m_half) - 1.0;
+    if (!(k >= lo && k <= hi) || k != std::nearbyint(k)) return m_q.flip(w, mask); // off grid
+    long long c = static_cast<long long>(k) & (m_mod - 1);
+    c ^= static_cast<long long>(mask) & (m_mod - 1);
+    if (c >= m_half) c -= m_mod;
+    const double v = double(c) * m_inv;
+    return v == 0.0 ? 0.0 : v; // never −0, as QuantScheme::decode
 }
 
 void FaultyTensors::reset(const Model& model, std::span<const ParamFlip> flips) {
@@ -109,8 +140,9 @@ const double* FaultyTensors::values(std::uint32_t tensor) {
     std::vector<double>& copy = m_copy[tensor];
     if (!m_ready[tensor]) {
         copy.assign(t.values.data(), t.values.data() + t.size());
+        const Flipper flipper(m_model->scheme);
         for (const ParamFlip& f : flipsOf(tensor))
-            copy[f.index] = m_model->scheme.flip(copy[f.index], f.mask);
+            copy[f.index] = flipper.flip(copy[f.index], f.mask);
         m_ready[tensor] = 1;
     }
     return copy.data();
@@ -129,7 +161,8 @@ ElementOp makeElementOp(const Model& model, const Layer& l, FaultyTensors& src) 
         op.a = src.values(std::uint32_t(l.movingMean));
         const double* var = src.values(std::uint32_t(l.movingVariance));
         op.s.resize(std::size_t(l.out));
-        for (int c = 0; c < l.out; ++c) op.s[std::size_t(c)] = 1.0 / std::sqrt(var[c] + l.epsilon);
+        for (int c = 0; c < l.out; ++c)
+            op.s[std::size_t(c)] = 1.0 / std::sqrt(var[c] + l.epsilon);
         op.g = src.values(std::uint32_t(l.gamma));
         op.b = src.values(std::uint32_t(l.beta));
     } else if (l.kind == LayerKind::QRelu) {

@@ -19,7 +19,7 @@ using MapRM = Eigen::Map<MatrixRM>;
 
 // Per-channel parameters of one element-wise layer (pointers into model or faulty tensors):
 //   apply_alpha  y = clip(fma(α_c, x, β_c), lo, hi)              a = α, b = β
-//   batchnorm    y = fma((x − μ_c)·s_c, γ_c, β_c)                a = μ, s = 1/sqrt(σ²+ε), g = γ, b = β
+//   batchnorm    y = fma((x − μ_c)·s_c, γ_c, β_c)   a = μ, s = 1/sqrt(σ²+ε), g = γ, b = β
 //   qrelu        y = min(kmax, max(0, rint(x·scale)))·step       (= QuantScheme::qrelu)
 // The fused multiply-adds are explicit so that the value never depends on how the compiler
 // contracts a loop.
@@ -28,8 +28,8 @@ struct ElementOp {
     const double* a = nullptr;
     const double* b = nullptr;
     const double* g = nullptr;
-    std::vector<double> s;          // batchnorm scale 1/sqrt(σ² + ε)
-    double lo = 0, hi = 0;          // apply_alpha saturation range
+    std::vector<double> s; // batchnorm scale 1/sqrt(σ² + ε)
+    double lo = 0, hi = 0; // apply_alpha saturation range
     double scale = 1, kmax = 0, step = 1;
 };
 
@@ -40,14 +40,18 @@ inline double qreluValue(const ElementOp& op, double x) {
     return std::min(op.kmax, std::max(0.0, k)) * op.step;
 }
 
+// y[r] = qrelu(clip(fma(α_c, x[r], β_c), lo, hi)): an apply_alpha op followed by a qrelu op in
+// one pass (the same values as applying them in turn).
+void applyAlphaQrelu(const ElementOp& alpha, const ElementOp& q, int c, const double* x, double* y,
+                     Eigen::Index n);
 // y[r] = op(x[r], channel c) for r < n (x may equal y).
 void applyColumn(const ElementOp& op, int c, const double* x, double* y, Eigen::Index n);
 // Row-major rows×width block: y[r, c] = op(x[r, c], c) (x may equal y).
 void applyRows(const ElementOp& op, const double* x, double* y, Eigen::Index rows, int width);
 // Row-wise softmax of a rows×width block, in place: p_k = e_k / Σ_k e_k (Σ in column order),
-// e_k = exp(z_k − max z). The exponentials run in one Eigen pass over a row-padded aligned
-// buffer whose size is a multiple of the packet size, so every value goes through the same
-// packet exp and depends only on its own input, never on the block it sits in. buf: scratch.
+// e_k = exp(z_k − max z). The exponentials run in one Eigen pass over an aligned buffer padded
+// to whole packets, so every value goes through the same packet exp and depends only on its own
+// input, never on the block it sits in. buf: scratch.
 void softmaxRows(double* z, Eigen::Index rows, int width, Eigen::ArrayXd& buf);
 
 // Rounds X in place to multiples of 2^−e, e = ⌊53 − (m + 2) − log2((in + 2)·max|x| + 1)⌋, so that
@@ -57,6 +61,21 @@ void softmaxRows(double* z, Eigen::Index rows, int width, Eigen::ArrayXd& buf);
 // bit. Applied only when the grid is fine (2^−e ≤ 2^−30·max|x|); returns e, or 0 when X is left
 // unchanged. Inputs move by at most 2^−(e+1).
 int snapInputs(MatrixRM& X, const QuantScheme& scheme);
+
+// QuantScheme::flip for values on the scheme's grid without re-quantizing (exact integer code
+// arithmetic): code = w·2^f mod 2^m, code ^= mask, value = code·2^−f (two's complement when
+// signed). Values off the grid fall back to QuantScheme::flip.
+class Flipper {
+public:
+    explicit Flipper(const QuantScheme& q);
+    double flip(double w, std::uint32_t mask) const;
+    double delta(double w, std::uint32_t mask) const { return flip(w, mask) - w; }
+
+private:
+    QuantScheme m_q;
+    double m_scale, m_inv;
+    long long m_mod, m_half; // 2^m; 2^(m−1) when signed (else 2^m)
+};
 
 // Faulty copies of the flipped tensors (per-call scratch, reused between calls); tensors without
 // flips read the model directly.
@@ -84,8 +103,8 @@ void denseLayer(const double* X, Eigen::Index rows, const Layer& l, const double
 
 // Dense forward pass of all N rows of X (N×inputs, normalized) with parameters from `src`: one
 // Eigen product per dense layer, the element-wise kernels above, softmaxRows; single-threaded.
-// Returns the output (N×outputs, row-major, inside bufA or bufB; expBuf: softmax scratch); `acts`, when given, receives
-// the output of every layer (acts[l] = output of layer l).
+// Returns the output (N×outputs, row-major, inside bufA or bufB; expBuf: softmax scratch); `acts`,
+// when given, receives the output of every layer (acts[l] = output of layer l).
 const double* forwardAll(const Model& model, const MatrixRM& X, FaultyTensors& src,
                          std::vector<double>& bufA, std::vector<double>& bufB,
                          Eigen::ArrayXd& expBuf, std::vector<MatrixRM>* acts = nullptr);
