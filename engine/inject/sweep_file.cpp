@@ -46,7 +46,12 @@ Result<SweepFileOutcome> runSweepToFile(const FaultyEvalBase& ev, const Ranking&
         ev, ranking, config, have,
         [&](const std::vector<SweepRow>& rows) { return appendResultRows(path, id, rows); },
         faults, sink, stop);
-    if (!fresh) return fresh.error();
+    if (!fresh) {
+        if (fresh.error().kind == ErrorKind::Cancelled)
+            return Error::cancelled(fresh.error().message + "; the finished rows are kept in " +
+                                    path.string() + ", run the same command again to resume");
+        return fresh.error();
+    }
     out.reusedRows = have.size();
     out.computedRows = fresh->size();
     id.rows.insert(id.rows.end(), fresh->begin(), fresh->end());
