@@ -1,8 +1,8 @@
 #include "app/cli/cli_common.h"
 
-#include <cstdio>
 #include <atomic>
 #include <csignal>
+#include <cstdio>
 #include <thread>
 #include <unistd.h>
 
@@ -12,8 +12,8 @@
 namespace netsurf::cli {
 
 const std::set<std::string>& selectorOptions() {
-    static const std::set<std::string> s{"benchmark", "quant", "pruning", "workspace", "threads",
-                                         "data-dir", "smartpixel-dir"};
+    static const std::set<std::string> s{"benchmark", "quant",    "pruning",       "workspace",
+                                         "threads",   "data-dir", "smartpixel-dir"};
     return s;
 }
 
@@ -74,6 +74,20 @@ std::variant<ModelCommand, int> parseModelCommand(const std::vector<std::string>
     auto threads = parseThreads(*args);
     if (!threads) return reportError(threads.error());
     return ModelCommand{*args, *sel, *threads, parseDataOptions(*args)};
+}
+
+Status parseOrderAndPopulation(const CliArgs& args, RankOrder& order, Population& population) {
+    if (auto o = args.value("order")) {
+        auto parsed = parseRankOrder(*o);
+        if (!parsed) return parsed.error();
+        order = *parsed;
+    }
+    if (auto p = args.value("population")) {
+        auto parsed = parsePopulation(*p);
+        if (!parsed) return parsed.error();
+        population = *parsed;
+    }
+    return {};
 }
 
 DatasetOptions parseDataOptions(const CliArgs& args) {
@@ -143,7 +157,8 @@ namespace netsurf::cli {
 
 nlohmann::json metricsJson(const Metrics& metrics) {
     nlohmann::json j = nlohmann::json::object();
-    for (const auto& [k, v] : metrics) j[k] = v;
+    for (const auto& [k, v] : metrics)
+        j[k] = v;
     return j;
 }
 

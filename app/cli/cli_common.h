@@ -5,13 +5,14 @@
 #include <optional>
 #include <set>
 #include <stop_token>
+#include <string>
 #include <variant>
 #include <vector>
-#include <string>
 
 #include "app/cli/cli_args.h"
 #include "engine/core/progress.h"
 #include "engine/jobs/model_jobs.h"
+#include "engine/rank/rank_method.h"
 
 namespace netsurf::cli {
 
@@ -20,6 +21,9 @@ const std::set<std::string>& selectorOptions();
 
 Result<ModelSelector> parseSelector(const CliArgs& args);
 Result<int> parseThreads(const CliArgs& args);
+// --order plane|global and --population all|nonzero, when given, into `order` / `population`.
+Status parseOrderAndPopulation(const CliArgs& args, RankOrder& order, Population& population);
+
 // An optional integer option that must lie in [lo, hi]; out of range is a usage error.
 Result<std::optional<long long>> boundedInteger(const CliArgs& args, const std::string& name,
                                                 long long lo, long long hi);

@@ -7,10 +7,13 @@ namespace netsurf::cli {
 
 int exitCodeFor(const Error& error) {
     switch (error.kind) {
-    case ErrorKind::Usage: return 2;
-    case ErrorKind::Cancelled: return 130;
+    case ErrorKind::Usage:
+        return 2;
+    case ErrorKind::Cancelled:
+        return 130;
     case ErrorKind::Data:
-    case ErrorKind::Internal: return 1;
+    case ErrorKind::Internal:
+        return 1;
     }
     return 1;
 }
@@ -21,6 +24,8 @@ int reportError(const Error& error) {
     return exitCodeFor(error);
 }
 
-void printJson(const nlohmann::json& j) { std::cout << j.dump(2) << std::endl; }
+void printJson(const nlohmann::json& j) {
+    std::cout << j.dump(2) << std::endl;
+}
 
 } // namespace netsurf::cli

@@ -6,10 +6,10 @@
 #include "app/cli/cli_output.h"
 #include "app/cli/commands.h"
 #include "engine/bench/rank_bench.h"
-#include "engine/storage/workspace.h"
 #include "engine/bench/train_bench.h"
 #include "engine/core/parallel.h"
 #include "engine/jobs/rank_jobs.h"
+#include "engine/storage/workspace.h"
 
 namespace netsurf::cli {
 
@@ -64,8 +64,8 @@ void printReport(const TrainBenchReport& r) {
                 r.dataset.c_str(), r.datasetSource.c_str());
     std::printf("workload     %zu rows x %d epochs, batch %d, %.3f MFLOP per training sample\n",
                 r.rows, r.epochs, r.batchSize, r.flopsPerSample * 1e-6);
-    std::printf("\n%-34s %7s %12s %12s %9s %13s\n", "run", "threads", "step time s",
-                "samples/s", "GFLOP/s", "vs reference");
+    std::printf("\n%-34s %7s %12s %12s %9s %13s\n", "run", "threads", "step time s", "samples/s",
+                "GFLOP/s", "vs reference");
     const double ref = r.runs.front().samplesPerSecond;
     for (const auto& run : r.runs) {
         const std::string label = run.execution == Execution::Reference
@@ -109,18 +109,23 @@ int benchTrain(const Args& raw) {
     opt.seed = std::uint64_t(seed->value_or(0));
     auto rep = benchTraining(spec, c.selector.scheme, *data, opt, progress);
     if (!rep) return reportError(rep.error());
-    if (c.args.flag("json")) printJson(reportJson(*rep));
-    else printReport(*rep);
+    if (c.args.flag("json"))
+        printJson(reportJson(*rep));
+    else
+        printReport(*rep);
     return 0;
 }
 
 nlohmann::json rankJson(const RankBenchReport& r) {
     nlohmann::json methods = nlohmann::json::array();
     for (const auto& m : r.methods)
-        methods.push_back({{"method", toString(m.method)}, {"seconds", m.seconds},
-                           {"bits", m.bits}});
-    nlohmann::json j = {{"bench", "rank"},   {"samples", r.samples}, {"bits", r.bits},
-                        {"threads", r.threads}, {"methods", methods}};
+        methods.push_back(
+            {{"method", toString(m.method)}, {"seconds", m.seconds}, {"bits", m.bits}});
+    nlohmann::json j = {{"bench", "rank"},
+                        {"samples", r.samples},
+                        {"bits", r.bits},
+                        {"threads", r.threads},
+                        {"methods", methods}};
     if (r.hasOracle) {
         const OracleSpeedup& o = r.oracle;
         j["oracle"] = {{"sampled_bits", o.sampledBits},
@@ -179,16 +184,17 @@ int benchRank(const Args& raw) {
     }
     auto file = loadSelectedModel(c.selector);
     if (!file) return reportError(file.error());
-    auto data = loadRankData(*file, std::size_t(samples->value_or(0)), c.data,
-                             progress);
+    auto data = loadRankData(*file, std::size_t(samples->value_or(0)), c.data, progress);
     if (!data) return reportError(data.error());
     std::optional<Result<RankBenchReport>> rep;
-    runInArena(c.threads, [&] { rep.emplace(benchRanking(file->model, data->X, data->y, opt,
-                                                        progress)); });
+    runInArena(c.threads,
+               [&] { rep.emplace(benchRanking(file->model, data->X, data->y, opt, progress)); });
     if (!*rep) return reportError(rep->error());
-    if (c.args.flag("json")) printJson(rankJson(**rep));
-    else printRank(**rep, c.selector.benchmark + " " + c.selector.scheme.str() + " pruning " +
-                              pruningDirName(c.selector.pruning).substr(6));
+    if (c.args.flag("json"))
+        printJson(rankJson(**rep));
+    else
+        printRank(**rep, c.selector.benchmark + " " + c.selector.scheme.str() + " pruning " +
+                             pruningDirName(c.selector.pruning).substr(6));
     return 0;
 }
 

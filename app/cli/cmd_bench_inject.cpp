@@ -34,8 +34,11 @@ nlohmann::json reportJson(const InjectBenchReport& r) {
                         {"speedup", x.speedup},
                         {"max_abs_diff", x.maxAbsDiff},
                         {"prediction_mismatches", x.predictionMismatches}});
-    nlohmann::json j = {{"bench", "inject"}, {"samples", r.samples}, {"bits", r.bits},
-                        {"threads", r.threads}, {"rows", rows}};
+    nlohmann::json j = {{"bench", "inject"},
+                        {"samples", r.samples},
+                        {"bits", r.bits},
+                        {"threads", r.threads},
+                        {"rows", rows}};
     if (r.gridTimed)
         j["grid"] = {{"evaluations", r.gridEvaluations},
                      {"fast_s", r.gridFastSeconds},
@@ -45,8 +48,8 @@ nlohmann::json reportJson(const InjectBenchReport& r) {
 }
 
 void printReport(const InjectBenchReport& r) {
-    std::printf("bench inject  %zu bits, %zu evaluation samples, %d threads\n\n", r.bits,
-                r.samples, r.threads);
+    std::printf("bench inject  %zu bits, %zu evaluation samples, %d threads\n\n", r.bits, r.samples,
+                r.threads);
     std::printf("%9s %6s %8s %12s %12s %10s %9s %12s\n", "BER", "sets", "flips", "fast ev/s",
                 "dense ev/s", "dense GF/s", "speed-up", "max |dL|");
     for (const auto& x : r.rows)
@@ -63,7 +66,8 @@ void printReport(const InjectBenchReport& r) {
 } // namespace
 
 int cmdBenchInject(const Args& raw) {
-    auto parsed = parseModelCommand(raw, {"method", "protection", "sets", "eval-split", "seed"}, {"skip-grid"}, kHelp);
+    auto parsed = parseModelCommand(raw, {"method", "protection", "sets", "eval-split", "seed"},
+                                    {"skip-grid"}, kHelp);
     if (const int* code = std::get_if<int>(&parsed)) return *code;
     ModelCommand& c = std::get<ModelCommand>(parsed);
     auto sets = boundedInteger(c.args, "sets", 1, 100000);
@@ -84,25 +88,26 @@ int cmdBenchInject(const Args& raw) {
         return reportError(Error::usage("--protection expects 0 <= F < 1"));
     StderrProgress progress(c.args.flag("quiet"));
     const auto stop = installInterruptHandler();
-    RankRequest rr{c.selector, {*method}, RankOrder::Plane, Population::All, opt.grid.seed, 0, false,
-                   c.threads, c.data};
+    RankRequest rr{c.selector, {*method}, RankOrder::Plane, Population::All, opt.grid.seed,
+                   0,          false,     c.threads,        c.data};
     auto ranked = runRankJob(rr, progress, stop);
     if (!ranked) return reportError(ranked.error());
     auto file = loadSelectedModel(c.selector);
     if (!file) return reportError(file.error());
-    auto split = loadEvalSplit(*file, c.args.value("eval-split").value_or("test"),
-                               c.data);
+    auto split = loadEvalSplit(*file, c.args.value("eval-split").value_or("test"), c.data);
     if (!split) return reportError(split.error());
     std::optional<Result<InjectBenchReport>> rep;
     runInArena(c.threads, [&] {
         const FastFaultyEvaluator fast(file->model, split->first, split->second);
         const DenseFaultyEvaluator dense(file->model, split->first, split->second);
-        rep.emplace(benchInjection(fast, dense, ranked->rankings.front().ranking, opt, progress,
-                                   stop));
+        rep.emplace(
+            benchInjection(fast, dense, ranked->rankings.front().ranking, opt, progress, stop));
     });
     if (!*rep) return reportError(rep->error());
-    if (c.args.flag("json")) printJson(reportJson(**rep));
-    else printReport(**rep);
+    if (c.args.flag("json"))
+        printJson(reportJson(**rep));
+    else
+        printReport(**rep);
     return 0;
 }
 

@@ -10,7 +10,6 @@
 
 namespace netsurf::cli {
 
-
 namespace {
 
 constexpr const char* kHelp =

@@ -39,7 +39,8 @@ int cmdEvaluate(const Args& raw) {
         std::printf("model    %s\n", out->modelPath.string().c_str());
         std::printf("split    %s (%zu samples)\n", out->split.c_str(), r.samples);
         std::printf("loss     %.6f\n", r.loss);
-        for (const auto& [k, v] : r.metrics) std::printf("%-8s %.6f\n", k.c_str(), v);
+        for (const auto& [k, v] : r.metrics)
+            std::printf("%-8s %.6f\n", k.c_str(), v);
     }
     return 0;
 }

@@ -44,9 +44,12 @@ Result<std::vector<double>> numberList(const CliArgs& args, const std::string& n
 
 Status parseSweep(const CliArgs& args, SweepConfig& s) {
     if (auto m = args.value("mode")) {
-        if (*m == "exhaustive") s.mode = SweepMode::Exhaustive;
-        else if (*m == "montecarlo") s.mode = SweepMode::MonteCarlo;
-        else return Error::usage("unknown --mode '" + *m + "' (expected exhaustive or montecarlo)");
+        if (*m == "exhaustive")
+            s.mode = SweepMode::Exhaustive;
+        else if (*m == "montecarlo")
+            s.mode = SweepMode::MonteCarlo;
+        else
+            return Error::usage("unknown --mode '" + *m + "' (expected exhaustive or montecarlo)");
     }
     auto reps = boundedInteger(args, "reps", 1, 100000);
     if (!reps) return reps.error();
@@ -73,16 +76,7 @@ Result<InjectRequest> parseRequest(const ModelCommand& c) {
     auto m = parseRankMethod(*method);
     if (!m) return m.error();
     req.method = *m;
-    if (auto o = args.value("order")) {
-        auto order = parseRankOrder(*o);
-        if (!order) return order.error();
-        req.order = *order;
-    }
-    if (auto p = args.value("population")) {
-        auto pop = parsePopulation(*p);
-        if (!pop) return pop.error();
-        req.population = *pop;
-    }
+    if (auto st = parseOrderAndPopulation(args, req.order, req.population); !st) return st.error();
     auto samples = boundedInteger(args, "samples", 1, 100000000);
     if (!samples) return samples.error();
     req.samples = std::size_t(samples->value_or(0));
@@ -109,11 +103,13 @@ std::map<std::pair<double, double>, PointMean> pointMeans(const SweepResults& r)
         p.metrics.resize(row.metrics.size());
         ++p.reps;
         p.loss += row.loss;
-        for (std::size_t k = 0; k < row.metrics.size(); ++k) p.metrics[k] += row.metrics[k];
+        for (std::size_t k = 0; k < row.metrics.size(); ++k)
+            p.metrics[k] += row.metrics[k];
     }
     for (auto& [key, p] : out) {
         p.loss /= p.reps;
-        for (double& m : p.metrics) m /= p.reps;
+        for (double& m : p.metrics)
+            m /= p.reps;
     }
     return out;
 }
@@ -122,20 +118,29 @@ nlohmann::json outcomeJson(const InjectOutcome& o) {
     const SweepResults& r = o.results;
     nlohmann::json points = nlohmann::json::array();
     for (const auto& [key, p] : pointMeans(r)) {
-        nlohmann::json j = {{"protection", key.first}, {"ber", key.second}, {"reps", p.reps},
+        nlohmann::json j = {{"protection", key.first},
+                            {"ber", key.second},
+                            {"reps", p.reps},
                             {"mean_loss", p.loss}};
         for (std::size_t k = 0; k < p.metrics.size(); ++k)
             j["mean_" + r.metricNames[k]] = p.metrics[k];
         points.push_back(j);
     }
     nlohmann::json clean = {{"loss", r.cleanLoss}};
-    for (std::size_t k = 0; k < r.metricNames.size(); ++k) clean[r.metricNames[k]] = r.cleanMetrics[k];
-    return {{"results_path", o.resultsPath.string()}, {"ranking_path", o.ranking.path.string()},
-            {"ranking_id", r.rankingId},             {"method", r.method},
-            {"order", r.order},                      {"mode", toString(r.mode)},
-            {"eval_split", r.evalSplit},             {"rows_computed", o.computedRows},
-            {"rows_reused", o.reusedRows},           {"seconds", o.seconds},
-            {"clean", clean},                        {"warnings", o.warnings},
+    for (std::size_t k = 0; k < r.metricNames.size(); ++k)
+        clean[r.metricNames[k]] = r.cleanMetrics[k];
+    return {{"results_path", o.resultsPath.string()},
+            {"ranking_path", o.ranking.path.string()},
+            {"ranking_id", r.rankingId},
+            {"method", r.method},
+            {"order", r.order},
+            {"mode", toString(r.mode)},
+            {"eval_split", r.evalSplit},
+            {"rows_computed", o.computedRows},
+            {"rows_reused", o.reusedRows},
+            {"seconds", o.seconds},
+            {"clean", clean},
+            {"warnings", o.warnings},
             {"points", points}};
 }
 
@@ -154,9 +159,11 @@ void printOutcome(const InjectOutcome& o) {
     const auto means = pointMeans(r);
     std::vector<double> bers;
     for (const auto& [key, p] : means)
-        if (std::find(bers.begin(), bers.end(), key.second) == bers.end()) bers.push_back(key.second);
+        if (std::find(bers.begin(), bers.end(), key.second) == bers.end())
+            bers.push_back(key.second);
     std::sort(bers.begin(), bers.end());
-    for (double b : bers) std::printf(" %9g", b);
+    for (double b : bers)
+        std::printf(" %9g", b);
     double last = -1;
     for (const auto& [key, p] : means) {
         if (key.first != last) std::printf("\n%10g", key.first);
@@ -169,8 +176,10 @@ void printOutcome(const InjectOutcome& o) {
 } // namespace
 
 int cmdInject(const Args& raw) {
-    auto parsed = parseModelCommand(raw, {"method", "order", "population", "mode", "reps", "ber", "protection",
-                   "eval-split", "seed", "samples", "save-faults"}, {"rerun"}, kHelp);
+    auto parsed = parseModelCommand(raw,
+                                    {"method", "order", "population", "mode", "reps", "ber",
+                                     "protection", "eval-split", "seed", "samples", "save-faults"},
+                                    {"rerun"}, kHelp);
     if (const int* code = std::get_if<int>(&parsed)) return *code;
     ModelCommand& c = std::get<ModelCommand>(parsed);
     auto req = parseRequest(c);
@@ -178,8 +187,10 @@ int cmdInject(const Args& raw) {
     StderrProgress progress(c.args.flag("quiet"));
     auto out = runInjectJob(*req, progress, installInterruptHandler());
     if (!out) return reportError(out.error());
-    if (c.args.flag("json")) printJson(outcomeJson(*out));
-    else printOutcome(*out);
+    if (c.args.flag("json"))
+        printJson(outcomeJson(*out));
+    else
+        printOutcome(*out);
     return 0;
 }
 

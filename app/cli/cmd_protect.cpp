@@ -24,7 +24,8 @@ constexpr const char* kHelp =
 } // namespace
 
 int cmdProtect(const Args& raw) {
-    auto parsed = parseModelCommand(raw, {"method", "protection", "order", "population", "seed", "samples", "out"}, {}, kHelp);
+    auto parsed = parseModelCommand(
+        raw, {"method", "protection", "order", "population", "seed", "samples", "out"}, {}, kHelp);
     if (const int* code = std::get_if<int>(&parsed)) return *code;
     ModelCommand& c = std::get<ModelCommand>(parsed);
     auto seed = boundedInteger(c.args, "seed", 0, (1LL << 62));
@@ -39,18 +40,17 @@ int cmdProtect(const Args& raw) {
     if (!f) return reportError(f.error());
     if (!*f || **f < 0 || **f > 1)
         return reportError(Error::usage("protect needs --protection F with 0 <= F <= 1"));
-    RankRequest rr{c.selector, {*m}, RankOrder::Plane, Population::All, std::uint64_t(seed->value_or(0)),
-                   std::size_t(samples->value_or(0)), false, c.threads, c.data};
-    if (auto o = c.args.value("order")) {
-        auto order = parseRankOrder(*o);
-        if (!order) return reportError(order.error());
-        rr.order = *order;
-    }
-    if (auto p = c.args.value("population")) {
-        auto pop = parsePopulation(*p);
-        if (!pop) return reportError(pop.error());
-        rr.population = *pop;
-    }
+    RankRequest rr{c.selector,
+                   {*m},
+                   RankOrder::Plane,
+                   Population::All,
+                   std::uint64_t(seed->value_or(0)),
+                   std::size_t(samples->value_or(0)),
+                   false,
+                   c.threads,
+                   c.data};
+    if (auto st = parseOrderAndPopulation(c.args, rr.order, rr.population); !st)
+        return reportError(st.error());
     StderrProgress progress(c.args.flag("quiet"));
     auto ranked = runRankJob(rr, progress, installInterruptHandler());
     if (!ranked) return reportError(ranked.error());
@@ -60,22 +60,27 @@ int cmdProtect(const Args& raw) {
     const ProtectionMasks masks = protectionMasks(file->model, rf.ranking, **f);
     char dirName[160];
     std::snprintf(dirName, sizeof dirName, "%s-p%g", rf.path.stem().string().c_str(), **f);
-    const std::filesystem::path dir = c.args.value("out")
-                                          ? std::filesystem::path(*c.args.value("out"))
-                                          : ranked->modelPath.parent_path() / "protection" / dirName;
-    auto written = writeProtectionFiles(dir, file->model, rf.ranking, masks,
-                                        {c.selector.benchmark, rf.path.filename().string(), c.selector.pruning});
+    const std::filesystem::path dir =
+        c.args.value("out") ? std::filesystem::path(*c.args.value("out"))
+                            : ranked->modelPath.parent_path() / "protection" / dirName;
+    auto written = writeProtectionFiles(
+        dir, file->model, rf.ranking, masks,
+        {c.selector.benchmark, rf.path.filename().string(), c.selector.pruning});
     if (!written) return reportError(written.error());
     if (c.args.flag("json")) {
         nlohmann::json files = nlohmann::json::array();
-        for (const auto& p : *written) files.push_back(p.string());
-        printJson({{"ranking_path", rf.path.string()}, {"protection", **f},
-                   {"protected_bits", masks.protectedBits}, {"total_bits", masks.totalBits},
+        for (const auto& p : *written)
+            files.push_back(p.string());
+        printJson({{"ranking_path", rf.path.string()},
+                   {"protection", **f},
+                   {"protected_bits", masks.protectedBits},
+                   {"total_bits", masks.totalBits},
                    {"files", files}});
     } else {
         std::printf("ranking    %s\nprotected  %zu of %zu bits (%g)\n", rf.path.string().c_str(),
                     masks.protectedBits, masks.totalBits, **f);
-        for (const auto& p : *written) std::printf("written    %s\n", p.string().c_str());
+        for (const auto& p : *written)
+            std::printf("written    %s\n", p.string().c_str());
     }
     return 0;
 }

@@ -36,16 +36,7 @@ Result<RankRequest> parseRequest(const ModelCommand& c) {
     req.samples = std::size_t(samples->value_or(0));
     req.rerank = args.flag("rerank");
     req.data = c.data;
-    if (auto o = args.value("order")) {
-        auto order = parseRankOrder(*o);
-        if (!order) return order.error();
-        req.order = *order;
-    }
-    if (auto p = args.value("population")) {
-        auto pop = parsePopulation(*p);
-        if (!pop) return pop.error();
-        req.population = *pop;
-    }
+    if (auto st = parseOrderAndPopulation(args, req.order, req.population); !st) return st.error();
     for (const std::string& name : args.values("method")) {
         if (name == "all") {
             req.methods = allRankMethods();
@@ -63,7 +54,8 @@ Result<RankRequest> parseRequest(const ModelCommand& c) {
 nlohmann::json rankingJson(const RankedFile& f) {
     const Ranking& r = f.ranking;
     nlohmann::json diag = nlohmann::json::object();
-    for (const auto& [k, v] : r.diagnostics) diag[k] = v;
+    for (const auto& [k, v] : r.diagnostics)
+        diag[k] = v;
     return {{"method", toString(r.config.method)},
             {"order", toString(effectiveOrder(r.config))},
             {"population", toString(r.config.population)},
@@ -77,16 +69,15 @@ nlohmann::json rankingJson(const RankedFile& f) {
 }
 
 void printOutcome(const RankOutcome& o) {
-    std::printf("model  %s%s\n\n", o.modelPath.string().c_str(),
-                o.trained ? " (trained now)" : "");
-    std::printf("%-17s %-7s %-8s %9s %8s %9s  %s\n", "method", "order", "pop.", "bits",
-                "samples", "seconds", "file");
+    std::printf("model  %s%s\n\n", o.modelPath.string().c_str(), o.trained ? " (trained now)" : "");
+    std::printf("%-17s %-7s %-8s %9s %8s %9s  %s\n", "method", "order", "pop.", "bits", "samples",
+                "seconds", "file");
     for (const auto& f : o.rankings) {
         const Ranking& r = f.ranking;
         std::printf("%-17s %-7s %-8s %9zu %8zu %9.2f  %s%s\n", toString(r.config.method),
                     toString(effectiveOrder(r.config)), toString(r.config.population),
-                    r.rows.size(), r.samplesUsed, r.seconds,
-                    f.path.filename().string().c_str(), f.reused ? " (reused)" : "");
+                    r.rows.size(), r.samplesUsed, r.seconds, f.path.filename().string().c_str(),
+                    f.reused ? " (reused)" : "");
         std::string diag;
         for (const auto& [k, v] : r.diagnostics) {
             char buf[96];
@@ -100,7 +91,8 @@ void printOutcome(const RankOutcome& o) {
 } // namespace
 
 int cmdRank(const Args& raw) {
-    auto parsed = parseModelCommand(raw, {"method", "order", "population", "seed", "samples"}, {"rerank"}, kHelp);
+    auto parsed = parseModelCommand(raw, {"method", "order", "population", "seed", "samples"},
+                                    {"rerank"}, kHelp);
     if (const int* code = std::get_if<int>(&parsed)) return *code;
     ModelCommand& c = std::get<ModelCommand>(parsed);
     auto req = parseRequest(c);
@@ -110,7 +102,8 @@ int cmdRank(const Args& raw) {
     if (!out) return reportError(out.error());
     if (c.args.flag("json")) {
         nlohmann::json list = nlohmann::json::array();
-        for (const auto& f : out->rankings) list.push_back(rankingJson(f));
+        for (const auto& f : out->rankings)
+            list.push_back(rankingJson(f));
         printJson({{"model_path", out->modelPath.string()},
                    {"trained", out->trained},
                    {"rankings", list}});

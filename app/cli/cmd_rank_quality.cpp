@@ -35,7 +35,8 @@ nlohmann::json outcomeJson(const RankQualityOutcome& o) {
                         {"spearman", r.quality.spearman}});
     }
     nlohmann::json oracles = nlohmann::json::array();
-    for (const auto& p : o.oracles) oracles.push_back(p.string());
+    for (const auto& p : o.oracles)
+        oracles.push_back(p.string());
     return {{"csv_path", o.csvPath.string()},
             {"oracles", oracles},
             {"rankings", rows},
@@ -52,10 +53,12 @@ void printOutcome(const RankQualityOutcome& o) {
     std::printf(" %8s %8s\n", "tau_b", "rho");
     for (const auto& r : o.rows) {
         std::printf("%-17s %-7s %-8s", r.method.c_str(), r.order.c_str(), r.population.c_str());
-        for (const auto& p : r.quality.precision) std::printf(" %8.4f", p.precision);
+        for (const auto& p : r.quality.precision)
+            std::printf(" %8.4f", p.precision);
         std::printf(" %8.4f %8.4f\n", r.quality.kendallTau, r.quality.spearman);
     }
-    for (const auto& s : o.skipped) std::printf("skipped: %s\n", s.c_str());
+    for (const auto& s : o.skipped)
+        std::printf("skipped: %s\n", s.c_str());
     std::printf("\nreference: %s\nwritten:   %s\n", o.oracles.front().filename().string().c_str(),
                 o.csvPath.string().c_str());
 }
@@ -75,8 +78,10 @@ int cmdRankQuality(const Args& raw) {
     StderrProgress progress(c.args.flag("quiet"));
     auto out = runRankQualityJob(req, progress);
     if (!out) return reportError(out.error());
-    if (c.args.flag("json")) printJson(outcomeJson(*out));
-    else printOutcome(*out);
+    if (c.args.flag("json"))
+        printJson(outcomeJson(*out));
+    else
+        printOutcome(*out);
     return 0;
 }
 

@@ -29,8 +29,8 @@ nlohmann::json outcomeJson(const TrainOutcome& o) {
             {"reused", o.reused},
             {"parameters", m.trainableParameterCount()},
             {"kept_parameters", m.keptParameterCount()},
-            {"dataset", {{"name", p.dataset}, {"source", p.datasetSource},
-                         {"checksum", p.datasetChecksum}}},
+            {"dataset",
+             {{"name", p.dataset}, {"source", p.datasetSource}, {"checksum", p.datasetChecksum}}},
             {"seed", p.seed},
             {"epochs", p.epochs},
             {"epochs_run", p.epochsRun},
@@ -39,8 +39,10 @@ nlohmann::json outcomeJson(const TrainOutcome& o) {
             {"threads", p.threads},
             {"seconds", p.trainSeconds},
             {"samples_per_second", o.samplesPerSecond},
-            {"test", {{"split", "test"}, {"loss", o.file.testLoss},
-                      {"metrics", metricsJson(o.file.testMetrics)}}}};
+            {"test",
+             {{"split", "test"},
+              {"loss", o.file.testLoss},
+              {"metrics", metricsJson(o.file.testMetrics)}}}};
 }
 
 void printOutcome(const TrainOutcome& o) {
@@ -78,7 +80,8 @@ int cmdTrain(const Args& raw) {
     if (!seed) return reportError(seed.error());
     if (*epochs && (**epochs < 1 || **epochs > 100000))
         return reportError(Error::usage("--epochs expects a number between 1 and 100000"));
-    if (*seed && **seed < 0) return reportError(Error::usage("--seed expects a non-negative integer"));
+    if (*seed && **seed < 0)
+        return reportError(Error::usage("--seed expects a non-negative integer"));
 
     TrainRequest req;
     req.model = c.selector;
@@ -90,8 +93,10 @@ int cmdTrain(const Args& raw) {
     StderrProgress progress(c.args.flag("quiet"));
     auto out = runTrainJob(req, progress);
     if (!out) return reportError(out.error());
-    if (c.args.flag("json")) printJson(outcomeJson(*out));
-    else printOutcome(*out);
+    if (c.args.flag("json"))
+        printJson(outcomeJson(*out));
+    else
+        printOutcome(*out);
     return 0;
 }
 
