@@ -29,13 +29,6 @@
 
 namespace netsurf {
 
-// Signed impacts I_{p,b} (index p·m + b) over the population; see above. Runs in the caller's
-// task arena, deterministic for any thread count; honours `stop` (Error::cancelled).
-// TODO(owner of rank_context.h): declare it there when the robustness profile needs it.
-Result<std::vector<double>> qpolarImpacts(const RankContext& ctx, bool faultyUpstream,
-                                          const char* stage, ProgressSink& sink,
-                                          std::stop_token stop);
-
 namespace {
 
 // Rows per forward block: fixed (thread-count independent), bounds memory and gives progress

@@ -43,6 +43,13 @@ Eigen::VectorXd gatherPopulation(const BitPopulation& pop, const Gradients& perT
 // Flip delta δ_{p,b} of every population bit (index p·m + b) at the stored values.
 std::vector<double> populationDeltas(const Model& model, const BitPopulation& pop);
 
+// Signed qpolar impacts I_{p,b} (index p·m + b) over the population, with every upstream
+// weight fully flipped (`faultyUpstream`, the qpolar method) or at the clean activations (for
+// the robustness profile's MSB impact ratio). Deterministic for any thread count; honours stop.
+Result<std::vector<double>> qpolarImpacts(const RankContext& ctx, bool faultyUpstream,
+                                          const char* stage, ProgressSink& sink,
+                                          std::stop_token stop);
+
 // The score function of each method. All run inside the caller's task arena, are deterministic
 // for any thread count, report progress and honour `stop` (returning Error::cancelled).
 using ScoreFunction = Result<MethodScores> (*)(RankContext&, ProgressSink&, std::stop_token);
