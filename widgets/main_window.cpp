@@ -67,7 +67,8 @@ QCustomPlot* MainWindow::createPlot() {
     m_plot->plotLayout()->addElement(
         0, 0,
         new QCPTextElement(m_plot,
-                           tr("Accuracy vs BER — sweeps run from netsurf-cli inject for now (GUI runs not yet wired)"),
+                           tr("Accuracy vs BER — sweeps run from netsurf-cli inject for now (GUI "
+                              "runs not yet wired)"),
                            QFont(font().family(), font().pointSize() + 1, QFont::Bold)));
 
     // BER spans decades (1e-7 … 1e-1): log axis with powers-of-ten labels.
