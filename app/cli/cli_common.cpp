@@ -90,6 +90,23 @@ Status parseOrderAndPopulation(const CliArgs& args, RankOrder& order, Population
     return {};
 }
 
+Result<std::vector<double>> numberList(const CliArgs& args, const std::string& name) {
+    std::vector<double> out;
+    for (const std::string& v : args.values(name)) {
+        std::size_t start = 0;
+        while (start <= v.size()) {
+            std::size_t end = v.find(',', start);
+            if (end == std::string::npos) end = v.size();
+            const std::string item = v.substr(start, end - start);
+            auto x = parseDouble(item);
+            if (!x) return Error::usage("--" + name + " expects numbers, got '" + item + "'");
+            out.push_back(*x);
+            start = end + 1;
+        }
+    }
+    return out;
+}
+
 DatasetOptions parseDataOptions(const CliArgs& args) {
     DatasetOptions d;
     if (auto dir = args.value("data-dir")) d.dataDir = *dir;

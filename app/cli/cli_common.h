@@ -21,6 +21,9 @@ const std::set<std::string>& selectorOptions();
 
 Result<ModelSelector> parseSelector(const CliArgs& args);
 Result<int> parseThreads(const CliArgs& args);
+// The numbers of a list option: comma-separated and/or repeated (--ber 0.01,0.1 --ber 0.2).
+Result<std::vector<double>> numberList(const CliArgs& args, const std::string& name);
+
 // --order plane|global and --population all|nonzero, when given, into `order` / `population`.
 Status parseOrderAndPopulation(const CliArgs& args, RankOrder& order, Population& population);
 

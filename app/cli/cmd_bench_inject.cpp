@@ -14,13 +14,14 @@ namespace {
 
 constexpr const char* kHelp =
     "usage: netsurf-cli bench inject [--benchmark B] [--quant Q] [--pruning P] [--method M]\n"
-    "                                [--protection F] [--sets N] [--eval-split test|train]\n"
+    "                                [--protection F] [--sets N] [--ber LIST]\n"
+    "                                [--eval-split test|train]\n"
     "                                [--skip-grid] [--seed S] [--threads T] [--workspace DIR]\n"
     "                                [--data-dir DIR] [--quiet] [--json]\n"
     "At each BER of the seed grid: evaluations per second of the fast (sparse-correction) and\n"
-    "the dense evaluator on the same N flip sets (default 32, exhaustive mode, protection F =\n"
+    "the dense evaluator on the same N flip sets (default 128, exhaustive mode, protection F =\n"
     "0.1 of M's ranking, default qpolargrad), the dense GFLOP/s and the speed-up; then the wall\n"
-    "time of the whole seed grid with each evaluator (unless --skip-grid).\n";
+    "time of the whole seed grid (or of --ber LIST) with each evaluator (unless --skip-grid).\n";
 
 nlohmann::json reportJson(const InjectBenchReport& r) {
     nlohmann::json rows = nlohmann::json::array();
@@ -66,8 +67,8 @@ void printReport(const InjectBenchReport& r) {
 } // namespace
 
 int cmdBenchInject(const Args& raw) {
-    auto parsed = parseModelCommand(raw, {"method", "protection", "sets", "eval-split", "seed"},
-                                    {"skip-grid"}, kHelp);
+    auto parsed = parseModelCommand(
+        raw, {"method", "protection", "sets", "eval-split", "seed", "ber"}, {"skip-grid"}, kHelp);
     if (const int* code = std::get_if<int>(&parsed)) return *code;
     ModelCommand& c = std::get<ModelCommand>(parsed);
     auto sets = boundedInteger(c.args, "sets", 1, 100000);
@@ -81,9 +82,14 @@ int cmdBenchInject(const Args& raw) {
     InjectBenchOptions opt;
     opt.grid.seed = std::uint64_t(seed->value_or(0));
     opt.protection = prot->value_or(0.1);
-    opt.flipSets = std::size_t(sets->value_or(32));
+    opt.flipSets = std::size_t(sets->value_or(128));
     opt.skipGrid = c.args.flag("skip-grid");
     opt.grid.protections = {0.01, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4};
+    if (!c.args.values("ber").empty()) {
+        auto bers = numberList(c.args, "ber");
+        if (!bers) return reportError(bers.error());
+        opt.grid.bers = std::move(*bers);
+    }
     if (opt.protection < 0 || opt.protection >= 1)
         return reportError(Error::usage("--protection expects 0 <= F < 1"));
     StderrProgress progress(c.args.flag("quiet"));

@@ -25,23 +25,6 @@ constexpr const char* kHelp =
     "unless --rerun; the model is trained and ranked first when needed (seed S for both).\n"
     "LIST: comma-separated numbers, or the option repeated.\n";
 
-Result<std::vector<double>> numberList(const CliArgs& args, const std::string& name) {
-    std::vector<double> out;
-    for (const std::string& v : args.values(name)) {
-        std::size_t start = 0;
-        while (start <= v.size()) {
-            std::size_t end = v.find(',', start);
-            if (end == std::string::npos) end = v.size();
-            const std::string item = v.substr(start, end - start);
-            auto x = parseDouble(item);
-            if (!x) return Error::usage("--" + name + " expects numbers, got '" + item + "'");
-            out.push_back(*x);
-            start = end + 1;
-        }
-    }
-    return out;
-}
-
 Status parseSweep(const CliArgs& args, SweepConfig& s) {
     if (auto m = args.value("mode")) {
         if (*m == "exhaustive")

@@ -12,7 +12,7 @@ namespace netsurf {
 struct InjectBenchOptions {
     SweepConfig grid;            // its BERs are measured; the whole grid is timed unless skipGrid
     double protection = 0.1;     // protection of the per-BER measurement
-    std::size_t flipSets = 32;   // flip sets per BER (the first repetitions of the point),
+    std::size_t flipSets = 128;  // flip sets per BER (the first repetitions of the point),
                                  // timed as the best of 3 passes after a warm-up pass
     bool skipGrid = false;
 };
