@@ -98,8 +98,7 @@ int cmdBenchInject(const Args& raw) {
                    0,          false,     c.threads,        c.data};
     auto ranked = runRankJob(rr, progress, stop);
     if (!ranked) return reportError(ranked.error());
-    auto file = loadSelectedModel(c.selector);
-    if (!file) return reportError(file.error());
+    const ModelFile* file = &ranked->file;
     auto split = loadEvalSplit(*file, c.args.value("eval-split").value_or("test"), c.data);
     if (!split) return reportError(split.error());
     std::optional<Result<InjectBenchReport>> rep;

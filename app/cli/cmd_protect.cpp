@@ -54,8 +54,7 @@ int cmdProtect(const Args& raw) {
     StderrProgress progress(c.args.flag("quiet"));
     auto ranked = runRankJob(rr, progress, installInterruptHandler());
     if (!ranked) return reportError(ranked.error());
-    auto file = loadSelectedModel(c.selector);
-    if (!file) return reportError(file.error());
+    const ModelFile* file = &ranked->file;
     const RankedFile& rf = ranked->rankings.front();
     const ProtectionMasks masks = protectionMasks(file->model, rf.ranking, **f);
     char dirName[160];

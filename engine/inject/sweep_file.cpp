@@ -19,7 +19,7 @@ Result<std::vector<SweepRow>> existingRows(const fs::path& path, const SweepResu
                            old->rankingId + "); refusing to mix results (use --rerun)");
     if (old->mode != id.mode || old->seed != id.seed || old->evalSplit != id.evalSplit ||
         old->metricNames != id.metricNames)
-        return Error::data(path.string() + " holds a " + toString(old->mode) + " run with seed " +
+        return Error::data(path.string() + " holds the " + toString(old->mode) + " run with seed " +
                            std::to_string(old->seed) + " on the " + old->evalSplit +
                            " split; use --rerun to replace it");
     return std::move(old->rows);

@@ -6,7 +6,6 @@
 
 #include "engine/core/file_io.h"
 #include "engine/core/parallel.h"
-#include "engine/core/sha256.h"
 #include "engine/inject/results_store.h"
 #include "engine/inject/sweep_file.h"
 #include "engine/train/splits.h"
@@ -86,10 +85,8 @@ Result<InjectOutcome> runInjectJob(const InjectRequest& req, ProgressSink& sink,
     if (!ranked) return ranked.error();
     InjectOutcome out;
     out.ranking = std::move(ranked->rankings.front());
-    auto file = loadSelectedModel(req.model);
-    if (!file) return file.error();
-    auto checksum = sha256File(ranked->modelPath);
-    if (!checksum) return checksum.error();
+    const ModelFile* file = &ranked->file;
+    const std::string* checksum = &ranked->modelChecksum;
     auto split = loadEvalSplit(*file, req.evalSplit, req.data);
     if (!split) return split.error();
     std::unique_ptr<FastFaultyEvaluator> ev;

@@ -136,6 +136,8 @@ Result<RankOutcome> runRankJob(const RankRequest& req, ProgressSink& sink, std::
         }
     });
     if (!status) return status.error();
+    out.file = std::move(*file);
+    out.modelChecksum = std::move(*checksum);
     return out;
 }
 

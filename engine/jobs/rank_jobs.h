@@ -33,6 +33,8 @@ struct RankedFile {
 struct RankOutcome {
     std::filesystem::path modelPath;
     bool trained = false; // the model was missing and has been trained first
+    ModelFile file;                   // the model the rankings belong to (loaded once)
+    std::string modelChecksum;        // SHA-256 of model.json
     std::vector<RankedFile> rankings; // in request order
 };
 

@@ -5,7 +5,6 @@
 #include <map>
 
 #include "engine/core/file_io.h"
-#include "engine/core/sha256.h"
 #include "engine/storage/ranking_file.h"
 
 namespace netsurf {
@@ -23,8 +22,9 @@ std::vector<fs::path> rankingFiles(const fs::path& dir) {
     return files;
 }
 
-// The oracle (global order) for a population: loaded or computed through the rank job.
-Result<RankedFile> oracleFor(Population pop, const RankQualityRequest& req, ProgressSink& sink,
+// The oracle (global order) for a population: loaded or computed through the rank job, which
+// also hands back the model and its checksum.
+Result<RankOutcome> oracleFor(Population pop, const RankQualityRequest& req, ProgressSink& sink,
                              std::stop_token stop) {
     RankRequest r;
     r.model = req.model;
@@ -35,9 +35,7 @@ Result<RankedFile> oracleFor(Population pop, const RankQualityRequest& req, Prog
     r.samples = req.samples;
     r.threads = req.threads;
     r.data = req.data;
-    auto out = runRankJob(r, sink, stop);
-    if (!out) return out.error();
-    return std::move(out->rankings.front());
+    return runRankJob(r, sink, stop);
 }
 
 std::string qualityCsv(const RankQualityOutcome& o) {
@@ -72,13 +70,11 @@ Result<RankQualityOutcome> runRankQualityJob(const RankQualityRequest& req, Prog
     // The oracle of `all` always; the one of `nonzero` when such a ranking is present.
     auto all = oracleFor(Population::All, req, sink, stop);
     if (!all) return all.error();
-    oracles.emplace(Population::All, std::move(*all));
+    oracles.emplace(Population::All, std::move(all->rankings.front()));
     out.oracles.push_back(oracles.at(Population::All).path);
-    auto file = loadSelectedModel(req.model);
-    if (!file) return file.error();
-    const fs::path modelPath = modelPathFor(req.model);
-    auto checksum = sha256File(modelPath);
-    if (!checksum) return checksum.error();
+    const ModelFile* file = &all->file;
+    const std::string* checksum = &all->modelChecksum;
+    const fs::path modelPath = all->modelPath;
     for (const fs::path& path : rankingFiles(rankingsDirectory(modelPath.parent_path()))) {
         auto r = loadRankingFile(path, file->model, *checksum);
         if (!r) {
@@ -89,8 +85,8 @@ Result<RankQualityOutcome> runRankQualityJob(const RankQualityRequest& req, Prog
         if (!oracles.count(r->config.population)) {
             auto o = oracleFor(r->config.population, req, sink, stop);
             if (!o) return o.error();
-            out.oracles.push_back(o->path);
-            oracles.emplace(r->config.population, std::move(*o));
+            out.oracles.push_back(o->rankings.front().path);
+            oracles.emplace(r->config.population, std::move(o->rankings.front()));
         }
         const Ranking& ref = oracles.at(r->config.population).ranking;
         const int m = r->population.bitsPerParam;
