@@ -46,6 +46,22 @@ faulty::Scratch& scratch() {
     return s;
 }
 
+// A (the output of the quantized ReLU `q`) as its codes A / step when every value is one of at
+// most 256 levels (else empty).
+std::vector<std::uint8_t> qreluCodes(const Eigen::MatrixXd& A, const Layer& q, const Model& m) {
+    faulty::FaultyTensors clean;
+    clean.reset(m, {});
+    const faulty::ElementOp op = faulty::makeElementOp(m, q, clean);
+    if (op.kmax > 255) return {};
+    std::vector<std::uint8_t> out(std::size_t(A.size()));
+    for (Eigen::Index t = 0; t < A.size(); ++t) {
+        const double k = A.data()[t] / op.step; // exact: step is a power of two
+        if (!(k >= 0 && k <= op.kmax && k == std::nearbyint(k))) return {};
+        out[std::size_t(t)] = std::uint8_t(k);
+    }
+    return out;
+}
+
 } // namespace
 
 FastFaultyEvaluator::Impl::Impl(const Model& m, const MatrixRM& x) : model(m), X(x), n(x.rows()) {
@@ -60,6 +76,7 @@ FastFaultyEvaluator::Impl::Impl(const Model& m, const MatrixRM& x) : model(m), X
         colAct.emplace_back(A);
     sparse.resize(m.layers.size());
     exactFloat.assign(m.layers.size(), 0);
+    codes.resize(m.layers.size());
     const int bits = m.scheme.m();
     for (std::size_t l = 0; l < m.layers.size(); ++l) {
         const Layer& ly = m.layers[l];
@@ -72,6 +89,7 @@ FastFaultyEvaluator::Impl::Impl(const Model& m, const MatrixRM& x) : model(m), X
         const bool onGrid = (k == k.round()).all() && (k.abs() <= std::ldexp(1.0, bits)).all();
         exactFloat[l] =
             afterQrelu && onGrid && 2 * bits + sumBits <= 24 && m.scheme.f() + bits < 100;
+        if (exactFloat[l]) codes[l] = qreluCodes(colAct[l], m.layers[l - 1], m);
     }
 }
 
@@ -99,9 +117,8 @@ std::size_t FastFaultyEvaluator::Impl::step(std::size_t l, Scratch& s) const {
         const std::size_t e = prepareChain(l, s);
         const bool delta = e < model.layers.size() && model.layers[e].kind == LayerKind::Dense;
         if (delta) beginDelta(s.st, e);
-        for (std::size_t k = 0; k < s.st.chan.size(); ++k) {
-            runChain(s.st, k, e, delta);
-        }
+        for (std::size_t k = 0; k < s.st.chan.size(); ++k)
+            runChain(s.st, k, e, delta, s.st.col.data() + Eigen::Index(k) * n);
         return e;
     }
 }
@@ -147,9 +164,8 @@ std::size_t FastFaultyEvaluator::Impl::prepareChain(std::size_t l, Scratch& s) c
 
 // Column k through the layers [start[k], end) of the prepared run, in place; with `delta`,
 // also its ΔA column for the dense layer `end` (fused with a final apply_alpha → qrelu pair).
-void FastFaultyEvaluator::Impl::runChain(State& st, std::size_t k, std::size_t end,
-                                         bool delta) const {
-    double* v = st.col.data() + Eigen::Index(k) * n;
+void FastFaultyEvaluator::Impl::runChain(State& st, std::size_t k, std::size_t end, bool delta,
+                                         double* v) const {
     const int c = st.chan[k];
     for (std::size_t t = st.start[k]; t < end; ++t) {
         const faulty::ElementOp& op = st.ops[t - st.chainBegin];
@@ -160,7 +176,7 @@ void FastFaultyEvaluator::Impl::runChain(State& st, std::size_t k, std::size_t e
         }
         const faulty::ElementOp& q = st.ops[++t - st.chainBegin];
         if (delta && t + 1 == end && exactFloat[end]) {
-            fusedAlphaQreluDelta(st, k, op, q);
+            fusedAlphaQreluDelta(st, k, op, q, v);
             return;
         }
         faulty::applyAlphaQrelu(op, q, c, v, v, n);
@@ -168,22 +184,51 @@ void FastFaultyEvaluator::Impl::runChain(State& st, std::size_t k, std::size_t e
     if (delta) deltaColumn(st, k);
 }
 
-// y = qrelu(clip(fma(α_c, x, β_c))) and ΔA (float) = y − A[:,c] in one pass over column k.
+// ΔA[:,k] (float) = qrelu(clip(fma(α_c, v, β_c))) − A[:,c] in one pass over the pre-activation
+// column v, with A read as qrelu codes when available (ΔA = (k' − k)·step, the same exact value
+// as the difference of the two doubles). The faulty column itself is not stored: slot k is
+// marked stale (see faultyColumn).
 void FastFaultyEvaluator::Impl::fusedAlphaQreluDelta(State& st, std::size_t k,
                                                      const faulty::ElementOp& alpha,
-                                                     const faulty::ElementOp& q) const {
+                                                     const faulty::ElementOp& q,
+                                                     const double* v) const {
     const int c = st.chan[k];
-    double* v = st.col.data() + Eigen::Index(k) * n;
-    const double* c0 = colOf(st.deltaFor, c);
     float* d = st.dAf.data() + Eigen::Index(k) * n;
     const double a = alpha.a[c], b = alpha.b[c], lo = alpha.lo, hi = alpha.hi;
+    const double scale = q.scale, kmax = q.kmax, step = q.step;
     std::uint32_t any = 0;
-    for (Eigen::Index r = 0; r < n; ++r) {
-        v[r] = faulty::qreluValue(q, std::min(std::max(std::fma(a, v[r], b), lo), hi));
-        d[r] = float(v[r] - c0[r]);
-        any |= std::bit_cast<std::uint32_t>(d[r]) & 0x7fffffffu;
+    if (const std::vector<std::uint8_t>& k8 = codes[st.deltaFor]; !k8.empty()) {
+        const std::uint8_t* c8 = k8.data() + Eigen::Index(c) * n;
+        for (Eigen::Index r = 0; r < n; ++r) {
+            const double x = std::min(std::max(std::fma(a, v[r], b), lo), hi);
+            const double kq = std::min(kmax, std::max(0.0, std::nearbyint(x * scale)));
+            d[r] = float((kq - double(c8[r])) * step);
+            any |= std::bit_cast<std::uint32_t>(d[r]) & 0x7fffffffu;
+        }
+    } else {
+        const double* c0 = colOf(st.deltaFor, c);
+        for (Eigen::Index r = 0; r < n; ++r) {
+            const double y =
+                faulty::qreluValue(q, std::min(std::max(std::fma(a, v[r], b), lo), hi));
+            d[r] = float(y - c0[r]);
+            any |= std::bit_cast<std::uint32_t>(d[r]) & 0x7fffffffu;
+        }
     }
     st.deltaAny = st.deltaAny || any != 0;
+    st.stale[k] = 1;
+}
+
+// The faulty column A'_l[:,chan[k]] of slot k: its stored values, or for a stale slot
+// A_l[:,c] + ΔA[:,k] (exact: ΔA is the exact difference) written into tmp.
+const double* FastFaultyEvaluator::Impl::faultyColumn(State& st, std::size_t l, int k,
+                                                      std::vector<double>& tmp) const {
+    if (!st.stale[std::size_t(k)]) return st.col.data() + Eigen::Index(k) * n;
+    const double* c0 = colOf(l, st.chan[std::size_t(k)]);
+    const float* d = st.dAf.data() + Eigen::Index(k) * n;
+    double* out = faulty::grow(tmp, std::size_t(n));
+    for (Eigen::Index r = 0; r < n; ++r)
+        out[r] = c0[r] + double(d[r]);
+    return out;
 }
 
 FastFaultyEvaluator::FastFaultyEvaluator(const Model& model, const MatrixRM& rawX,

@@ -53,7 +53,12 @@ struct State {
     std::vector<double> dA, wc, dZ;   // delta product, double
     std::vector<double> zcol;         // delta product: Z' column-major
     std::vector<float> dAf, wcf, dZf; // delta product, float
-    Eigen::ArrayXd expBuf;            // softmax
+    // Fused alpha → qrelu → ΔA (Impl::fusedAlphaQreluDelta): the column is computed in `work`
+    // (one L1-sized buffer reused by every column) and only its ΔA is kept; stale[k] marks slot k
+    // whose A' column is then A[:,chan[k]] + ΔA[:,k] rather than col (Impl::faultyColumn).
+    std::vector<double> work;
+    std::vector<char> stale;
+    Eigen::ArrayXd expBuf; // softmax
 };
 
 // Per-thread scratch, reused between calls and fully rewritten before it is read, so a result
@@ -86,6 +91,10 @@ struct FastFaultyEvaluator::Impl {
     // exact in single precision (ΔA on the qrelu grid, |ΔA·2^(m−n)| < 2^m; |W·2^f| ≤ 2^m; `in`
     // terms: 2m + ⌈log2(in + 1)⌉ ≤ 24 mantissa bits).
     std::vector<char> exactFloat;
+    // Per dense layer l with exactFloat[l] whose input is a qrelu output with at most 256 levels:
+    // the clean A_l as qrelu codes A_l / step (column-major, one byte each), so that ΔA reads
+    // 1 byte per value instead of 8 (else empty).
+    std::vector<std::vector<std::uint8_t>> codes;
 
     Impl(const Model& m, const MatrixRM& x);
     const double* rowAct(std::size_t l) const { return l == 0 ? X.data() : acts[l - 1].data(); }
@@ -103,15 +112,17 @@ struct FastFaultyEvaluator::Impl {
     void softmaxStep(std::size_t l, State& st) const;
     void elementRows(std::size_t l, Scratch& s) const;
     std::size_t prepareChain(std::size_t l, Scratch& s) const;
-    void runChain(State& st, std::size_t k, std::size_t end, bool delta) const;
+    // v: column k's values (its slot in st.col, or st.work).
+    void runChain(State& st, std::size_t k, std::size_t end, bool delta, double* v) const;
     void fusedAlphaQreluDelta(State& st, std::size_t k, const faulty::ElementOp& alpha,
-                              const faulty::ElementOp& q) const;
+                              const faulty::ElementOp& q, const double* v) const;
+    const double* faultyColumn(State& st, std::size_t l, int k, std::vector<double>& tmp) const;
     // Dense layers (faulty_eval_fast_layers.cpp).
     void computeDeltas(std::size_t l, Scratch& s) const;
     std::size_t denseFromClean(std::size_t l, Scratch& s) const;
     std::size_t patchColumns(std::size_t l, Scratch& s) const;
     void groupBySlot(std::size_t l, Scratch& s) const;
-    void fillPatched(std::size_t l, std::size_t k, Scratch& s) const;
+    void fillPatched(std::size_t l, std::size_t k, Scratch& s, double* z) const;
     void sparseProduct(std::size_t l, const double* W, const double* b, double* Z) const;
     void denseFromCols(std::size_t l, Scratch& s) const;
     void beginDelta(State& st, std::size_t l) const;

@@ -122,9 +122,17 @@ std::size_t FastFaultyEvaluator::Impl::patchColumns(std::size_t l, Scratch& s) c
     const bool delta =
         chain && end < model.layers.size() && model.layers[end].kind == LayerKind::Dense;
     if (delta) beginDelta(st, end);
+    // When the run ends in a fused apply_alpha → qrelu → ΔA, a patched column is built in one
+    // reused buffer and only its ΔA is stored.
+    const std::size_t cb = st.chainBegin;
+    const bool fused = delta && exactFloat[end] && end >= cb + 2 &&
+                       st.ops[end - 2 - cb].kind == LayerKind::ApplyAlpha &&
+                       st.ops[end - 1 - cb].kind == LayerKind::QRelu;
     for (std::size_t k = 0; k < st.chan.size(); ++k) { // each column start to end while cached
-        if (k < patched) fillPatched(l, k, s);
-        if (chain) runChain(st, k, end, delta);
+        double* z = fused && k < patched ? faulty::grow(st.work, std::size_t(n))
+                                         : st.col.data() + Eigen::Index(k) * n;
+        if (k < patched) fillPatched(l, k, s, z);
+        if (chain) runChain(st, k, end, delta, z);
     }
     return end;
 }
@@ -149,12 +157,12 @@ void FastFaultyEvaluator::Impl::groupBySlot(std::size_t l, Scratch& s) const {
 
 // Slot k of a patch: Z'[:,j] = Z[:,j] + shift_j, then δ·S[:,i] scattered (or δ·A_l[:,i]
 // streamed) per kernel flip W[i,j].
-void FastFaultyEvaluator::Impl::fillPatched(std::size_t l, std::size_t k, Scratch& s) const {
+void FastFaultyEvaluator::Impl::fillPatched(std::size_t l, std::size_t k, Scratch& s,
+                                            double* z) const {
     const Layer& ly = model.layers[l];
     const faulty::SparseInput& sp = sparse[l];
     State& st = s.st;
     const int j = st.chan[k];
-    double* z = st.col.data() + Eigen::Index(k) * n;
     MapVec(z, n) = ConstMapVec(colOf(l + 1, j), n).array() + st.shift[std::size_t(j)];
     for (int t = st.bucket[k]; t < st.bucket[k + 1]; ++t) {
         const std::size_t idx = std::size_t(st.order[std::size_t(t)]);
@@ -216,6 +224,7 @@ void FastFaultyEvaluator::Impl::beginDelta(State& st, std::size_t l) const {
 void FastFaultyEvaluator::Impl::deltaColumn(State& st, std::size_t k) const {
     const double* v = st.col.data() + Eigen::Index(k) * n;
     const double* c0 = colOf(st.deltaFor, st.chan[k]);
+    st.stale[k] = 0;
     std::uint64_t any = 0;
     if (exactFloat[st.deltaFor]) {
         float* d = st.dAf.data() + Eigen::Index(k) * n;
@@ -266,7 +275,7 @@ void FastFaultyEvaluator::Impl::denseFromCols(std::size_t l, Scratch& s) const {
             continue;
         }
         const int i = inputOf(ly, f), k = st.slot[std::size_t(i)];
-        const double* x = k >= 0 ? st.col.data() + Eigen::Index(k) * n : colOf(l, i);
+        const double* x = k >= 0 ? faultyColumn(st, l, k, st.work) : colOf(l, i);
         Z.col(j) += d * ConstMapVec(x, n);
     }
     MapRM(faulty::grow(st.spare, std::size_t(n * out)), n, out) = Z;

@@ -72,6 +72,7 @@ void FastFaultyEvaluator::Impl::beginCols(State& st, int width) const {
     st.width = width;
     st.deltaFor = model.layers.size(); // none prepared
     st.chan.clear();
+    st.stale.clear();
     st.slot.assign(std::size_t(width), -1);
     faulty::grow(st.col, std::size_t(n) * std::size_t(width));
 }
@@ -80,6 +81,7 @@ void FastFaultyEvaluator::Impl::beginCols(State& st, int width) const {
 int FastFaultyEvaluator::Impl::newSlot(State& st, int c) const {
     const int k = st.slot[std::size_t(c)] = int(st.chan.size());
     st.chan.push_back(c);
+    st.stale.push_back(0);
     return k;
 }
 
