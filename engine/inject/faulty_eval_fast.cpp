@@ -35,6 +35,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "engine/inject/code_product.h"
 #include "engine/inject/faulty_eval_fast.h"
 
 namespace netsurf {
@@ -46,12 +47,9 @@ faulty::Scratch& scratch() {
     return s;
 }
 
-// A (the output of the quantized ReLU `q`) as its codes A / step when every value is one of at
+// A (the output of the quantized ReLU op) as its codes A / step when every value is one of at
 // most 256 levels (else empty).
-std::vector<std::uint8_t> qreluCodes(const Eigen::MatrixXd& A, const Layer& q, const Model& m) {
-    faulty::FaultyTensors clean;
-    clean.reset(m, {});
-    const faulty::ElementOp op = faulty::makeElementOp(m, q, clean);
+std::vector<std::uint8_t> qreluCodes(const Eigen::MatrixXd& A, const faulty::ElementOp& op) {
     if (op.kmax > 255) return {};
     std::vector<std::uint8_t> out(std::size_t(A.size()));
     for (Eigen::Index t = 0; t < A.size(); ++t) {
@@ -77,6 +75,11 @@ FastFaultyEvaluator::Impl::Impl(const Model& m, const MatrixRM& x) : model(m), X
     sparse.resize(m.layers.size());
     exactFloat.assign(m.layers.size(), 0);
     codes.resize(m.layers.size());
+    wcodes.resize(m.layers.size());
+    codeScale.assign(m.layers.size(), 0.0);
+    codeStep.assign(m.layers.size(), 0.0);
+    faulty::FaultyTensors cleanOps;
+    cleanOps.reset(m, {});
     const int bits = m.scheme.m();
     for (std::size_t l = 0; l < m.layers.size(); ++l) {
         const Layer& ly = m.layers[l];
@@ -89,7 +92,16 @@ FastFaultyEvaluator::Impl::Impl(const Model& m, const MatrixRM& x) : model(m), X
         const bool onGrid = (k == k.round()).all() && (k.abs() <= std::ldexp(1.0, bits)).all();
         exactFloat[l] =
             afterQrelu && onGrid && 2 * bits + sumBits <= 24 && m.scheme.f() + bits < 100;
-        if (exactFloat[l]) codes[l] = qreluCodes(colAct[l], m.layers[l - 1], m);
+        if (!exactFloat[l]) continue;
+        const faulty::ElementOp q = faulty::makeElementOp(m, m.layers[l - 1], cleanOps);
+        if (!faulty::codeProductFits(ly.in, q.kmax, k.abs().maxCoeff())) continue;
+        codes[l] = qreluCodes(colAct[l], q);
+        if (codes[l].empty()) continue;
+        wcodes[l].resize(std::size_t(k.size()));
+        for (Eigen::Index t = 0; t < k.size(); ++t)
+            wcodes[l][std::size_t(t)] = std::int16_t(k[t]);
+        codeStep[l] = q.step;
+        codeScale[l] = q.step * std::ldexp(1.0, -m.scheme.f());
     }
 }
 
@@ -193,28 +205,31 @@ void FastFaultyEvaluator::Impl::fusedAlphaQreluDelta(State& st, std::size_t k,
                                                      const faulty::ElementOp& q,
                                                      const double* v) const {
     const int c = st.chan[k];
-    float* d = st.dAf.data() + Eigen::Index(k) * n;
     const double a = alpha.a[c], b = alpha.b[c], lo = alpha.lo, hi = alpha.hi;
-    const double scale = q.scale, kmax = q.kmax, step = q.step;
-    std::uint32_t any = 0;
-    if (const std::vector<std::uint8_t>& k8 = codes[st.deltaFor]; !k8.empty()) {
-        const std::uint8_t* c8 = k8.data() + Eigen::Index(c) * n;
+    const double scale = q.scale, kmax = q.kmax;
+    if (intDelta(st.deltaFor)) { // ΔA as codes k' − k
+        const std::uint8_t* c8 = codes[st.deltaFor].data() + Eigen::Index(c) * n;
+        std::int16_t* d = st.dAi.data() + Eigen::Index(k) * n;
+        std::uint16_t any = 0;
         for (Eigen::Index r = 0; r < n; ++r) {
             const double x = std::min(std::max(std::fma(a, v[r], b), lo), hi);
             const double kq = std::min(kmax, std::max(0.0, std::nearbyint(x * scale)));
-            d[r] = float((kq - double(c8[r])) * step);
-            any |= std::bit_cast<std::uint32_t>(d[r]) & 0x7fffffffu;
+            d[r] = std::int16_t(std::int32_t(kq) - std::int32_t(c8[r]));
+            any |= std::uint16_t(d[r]);
         }
+        st.deltaAny = st.deltaAny || any != 0;
     } else {
         const double* c0 = colOf(st.deltaFor, c);
+        float* d = st.dAf.data() + Eigen::Index(k) * n;
+        std::uint32_t any = 0;
         for (Eigen::Index r = 0; r < n; ++r) {
             const double y =
                 faulty::qreluValue(q, std::min(std::max(std::fma(a, v[r], b), lo), hi));
             d[r] = float(y - c0[r]);
             any |= std::bit_cast<std::uint32_t>(d[r]) & 0x7fffffffu;
         }
+        st.deltaAny = st.deltaAny || any != 0;
     }
-    st.deltaAny = st.deltaAny || any != 0;
     st.stale[k] = 1;
 }
 
@@ -224,10 +239,16 @@ const double* FastFaultyEvaluator::Impl::faultyColumn(State& st, std::size_t l, 
                                                       std::vector<double>& tmp) const {
     if (!st.stale[std::size_t(k)]) return st.col.data() + Eigen::Index(k) * n;
     const double* c0 = colOf(l, st.chan[std::size_t(k)]);
-    const float* d = st.dAf.data() + Eigen::Index(k) * n;
     double* out = faulty::grow(tmp, std::size_t(n));
-    for (Eigen::Index r = 0; r < n; ++r)
-        out[r] = c0[r] + double(d[r]);
+    if (intDelta(l)) {
+        const std::int16_t* d = st.dAi.data() + Eigen::Index(k) * n;
+        for (Eigen::Index r = 0; r < n; ++r)
+            out[r] = c0[r] + double(d[r]) * codeStep[l];
+    } else {
+        const float* d = st.dAf.data() + Eigen::Index(k) * n;
+        for (Eigen::Index r = 0; r < n; ++r)
+            out[r] = c0[r] + double(d[r]);
+    }
     return out;
 }
 

@@ -47,12 +47,14 @@ struct State {
     std::vector<double> row, spare; // row p = width values at row[p·width]; spare: scratch
     bool compact = false;           // rows already restricted to the changed ones
     // scratch
-    std::vector<std::uint8_t> mark;   // per sample
-    std::size_t deltaFor = 0;         // dense layer whose ΔA columns are prepared (else none)
-    bool deltaAny = false;            // some ΔA entry is non-zero
-    std::vector<double> dA, wc, dZ;   // delta product, double
-    std::vector<double> zcol;         // delta product: Z' column-major
-    std::vector<float> dAf, wcf, dZf; // delta product, float
+    std::vector<std::uint8_t> mark;     // per sample
+    std::size_t deltaFor = 0;           // dense layer whose ΔA columns are prepared (else none)
+    bool deltaAny = false;              // some ΔA entry is non-zero
+    std::vector<double> dA, wc, dZ;     // delta product, double
+    std::vector<double> zcol;           // delta product: Z' column-major
+    std::vector<float> dAf, wcf, dZf;   // delta product, float
+    std::vector<std::int16_t> dAi, wci; // delta product, integer codes (Impl::codes)
+    std::vector<std::int32_t> pairs;    // delta product, integer codes: scratch
     // Fused alpha → qrelu → ΔA (Impl::fusedAlphaQreluDelta): the column is computed in `work`
     // (one L1-sized buffer reused by every column) and only its ΔA is kept; stale[k] marks slot k
     // whose A' column is then A[:,chan[k]] + ΔA[:,k] rather than col (Impl::faultyColumn).
@@ -91,10 +93,15 @@ struct FastFaultyEvaluator::Impl {
     // exact in single precision (ΔA on the qrelu grid, |ΔA·2^(m−n)| < 2^m; |W·2^f| ≤ 2^m; `in`
     // terms: 2m + ⌈log2(in + 1)⌉ ≤ 24 mantissa bits).
     std::vector<char> exactFloat;
-    // Per dense layer l with exactFloat[l] whose input is a qrelu output with at most 256 levels:
-    // the clean A_l as qrelu codes A_l / step (column-major, one byte each), so that ΔA reads
-    // 1 byte per value instead of 8 (else empty).
+    // Per dense layer l with exactFloat[l] whose input is a qrelu output with at most 256 levels
+    // and whose integer product fits (codeProductFits): the clean A_l as qrelu codes A_l / step
+    // (column-major, one byte each; ΔA then reads 1 byte per value instead of 8), the kernel as
+    // codes W·2^f (row-major) and ΔA·W = (Σ Δcode·wcode)·codeScale[l], an exact integer product
+    // (code_product.h); ΔA is then kept as 16-bit codes (State::dAi). Else all empty.
     std::vector<std::vector<std::uint8_t>> codes;
+    std::vector<std::vector<std::int16_t>> wcodes;
+    std::vector<double> codeScale, codeStep;
+    bool intDelta(std::size_t l) const { return !codes[l].empty(); }
 
     Impl(const Model& m, const MatrixRM& x);
     const double* rowAct(std::size_t l) const { return l == 0 ? X.data() : acts[l - 1].data(); }
@@ -125,6 +132,7 @@ struct FastFaultyEvaluator::Impl {
     void fillPatched(std::size_t l, std::size_t k, Scratch& s, double* z) const;
     void sparseProduct(std::size_t l, const double* W, const double* b, double* Z) const;
     void denseFromCols(std::size_t l, Scratch& s) const;
+    void addCodeDelta(std::size_t l, State& st, double* Z) const;
     void beginDelta(State& st, std::size_t l) const;
     void deltaColumn(State& st, std::size_t k) const;
     std::size_t denseFromRows(std::size_t l, Scratch& s) const;

@@ -4,6 +4,7 @@
 #include <bit>
 #include <numeric>
 
+#include "engine/inject/code_product.h"
 #include "engine/inject/faulty_eval_fast.h"
 
 namespace netsurf {
@@ -30,6 +31,24 @@ int outputOf(const Layer& l, const ParamFlip& f) {
 bool streamed(const faulty::SparseInput& sp, int i) {
     return FastFaultyEvaluator::kScatter * double(sp.nnz(i)) >
            FastFaultyEvaluator::kStream * double(sp.rows);
+}
+
+// z[row[e]] += d·val[e] for e < count (rows distinct), four independent updates per step: the
+// loads of the next entries do not wait for the stores of the previous ones.
+void scatterAxpy(double* z, const int* row, const double* val, std::size_t count, double d) {
+    std::size_t e = 0;
+    for (; e + 8 <= count; e += 8) {
+        double v[8];
+        for (int t = 0; t < 8; ++t)
+            v[t] = d * val[e + t];
+        double zz[8];
+        for (int t = 0; t < 8; ++t)
+            zz[t] = z[row[e + t]];
+        for (int t = 0; t < 8; ++t)
+            z[row[e + t]] = zz[t] + v[t];
+    }
+    for (; e < count; ++e)
+        z[row[e]] += d * val[e];
 }
 
 // Z += ΔA·W[C,:] (Z: N×out column-major) with ΔA = A'_l − A_l (N×|C|, column-major, prepared by
@@ -172,8 +191,9 @@ void FastFaultyEvaluator::Impl::fillPatched(std::size_t l, std::size_t k, Scratc
             MapVec(z, n) += d * ConstMapVec(colOf(l, i), n);
             continue;
         }
-        for (int e = sp.colStart[std::size_t(i)]; e < sp.colStart[std::size_t(i) + 1]; ++e)
-            z[sp.colRow[std::size_t(e)]] += d * sp.colVal[std::size_t(e)];
+        const auto e0 = std::size_t(sp.colStart[std::size_t(i)]);
+        scatterAxpy(z, sp.colRow.data() + e0, sp.colVal.data() + e0,
+                    std::size_t(sp.colStart[std::size_t(i) + 1]) - e0, d);
     }
 }
 
@@ -215,7 +235,8 @@ void FastFaultyEvaluator::Impl::beginDelta(State& st, std::size_t l) const {
     st.deltaFor = l;
     st.deltaAny = false;
     const std::size_t size = std::size_t(n) * std::size_t(model.layers[l].in);
-    if (exactFloat[l] && st.dAf.size() < size) st.dAf.resize(size);
+    if (intDelta(l) && st.dAi.size() < size) st.dAi.resize(size);
+    if (!intDelta(l) && exactFloat[l] && st.dAf.size() < size) st.dAf.resize(size);
     if (!exactFloat[l] && st.dA.size() < size) st.dA.resize(size);
 }
 
@@ -226,7 +247,16 @@ void FastFaultyEvaluator::Impl::deltaColumn(State& st, std::size_t k) const {
     const double* c0 = colOf(st.deltaFor, st.chan[k]);
     st.stale[k] = 0;
     std::uint64_t any = 0;
-    if (exactFloat[st.deltaFor]) {
+    if (intDelta(st.deltaFor)) { // v and c0 on the qrelu grid: (v − c0)/step is an integer
+        std::int16_t* d = st.dAi.data() + Eigen::Index(k) * n;
+        const double inv = 1.0 / codeStep[st.deltaFor]; // a power of two
+        std::uint16_t bits = 0;
+        for (Eigen::Index r = 0; r < n; ++r) {
+            d[r] = std::int16_t((v[r] - c0[r]) * inv);
+            bits |= std::uint16_t(d[r]);
+        }
+        any = bits;
+    } else if (exactFloat[st.deltaFor]) {
         float* d = st.dAf.data() + Eigen::Index(k) * n;
         for (Eigen::Index r = 0; r < n; ++r) {
             d[r] = float(v[r] - c0[r]);
@@ -240,6 +270,16 @@ void FastFaultyEvaluator::Impl::deltaColumn(State& st, std::size_t k) const {
         }
     }
     st.deltaAny = st.deltaAny || any != 0;
+}
+
+// Z (n×out, column-major) += ΔA·W[C,:] from the 16-bit ΔA codes and the kernel codes of layer l.
+void FastFaultyEvaluator::Impl::addCodeDelta(std::size_t l, State& st, double* Z) const {
+    const int out = model.layers[l].out, K = int(st.chan.size());
+    st.wci.resize(std::size_t(K) * std::size_t(out));
+    for (int k = 0; k < K; ++k)
+        std::copy_n(wcodes[l].data() + std::ptrdiff_t(st.chan[std::size_t(k)]) * out, out,
+                    st.wci.data() + std::ptrdiff_t(k) * out);
+    faulty::addCodeProduct(st.dAi.data(), n, K, st.wci.data(), out, codeScale[l], Z, st.pairs);
 }
 
 // Cols input: Z' = Z + ΔA·W[C,:], then the layer's own flips on the faulty input; → Rows
@@ -263,7 +303,9 @@ void FastFaultyEvaluator::Impl::denseFromCols(std::size_t l, Scratch& s) const {
     // Z' built column-major (contiguous column updates), then stored row-major once.
     ColMajorMap Z(faulty::grow(st.zcol, std::size_t(n * out)), n, out);
     Z = colAct[l + 1];
-    if (st.deltaAny && exactFloat[l])
+    if (st.deltaAny && intDelta(l))
+        addCodeDelta(l, st, Z.data());
+    else if (st.deltaAny && exactFloat[l])
         addDeltaProduct<float>(st, n, W, out, st.dAf, st.wcf, st.dZf, Z);
     else if (st.deltaAny)
         addDeltaProduct<double>(st, n, W, out, st.dA, st.wc, st.dZ, Z);

@@ -37,7 +37,8 @@ std::string bitsOf(std::uint32_t mask, int m) {
 
 std::string cIdentifier(const std::string& name) {
     std::string s = "netsurf_protect_";
-    for (char c : name) s += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+    for (char c : name)
+        s += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
     return s;
 }
 
@@ -50,9 +51,12 @@ std::string protectionJson(const Model& model, const Ranking& r, const Protectio
         if (p.masks[t].empty()) continue;
         const Tensor& x = model.tensors[t];
         std::size_t bits = 0;
-        for (auto mk : p.masks[t]) bits += std::size_t(__builtin_popcount(mk));
-        tensors.push_back({{"name", x.name}, {"shape", {x.rows, x.cols}},
-                           {"protected_bits", bits}, {"masks", p.masks[t]}});
+        for (auto mk : p.masks[t])
+            bits += std::size_t(__builtin_popcount(mk));
+        tensors.push_back({{"name", x.name},
+                           {"shape", {x.rows, x.cols}},
+                           {"protected_bits", bits},
+                           {"masks", p.masks[t]}});
     }
     return nlohmann::json({{"format", "netsurf-protection"},
                            {"version", 1},
@@ -103,8 +107,9 @@ std::string protectionHeader(const Model& model, const Ranking& r, const Protect
     for (std::size_t t = 0; t < model.tensors.size(); ++t) {
         if (p.masks[t].empty()) continue;
         const Tensor& x = model.tensors[t];
-        std::snprintf(buf, sizeof buf, "// %s: %d x %d\nstatic const %s %s[%zu] = {", x.name.c_str(),
-                      x.rows, x.cols, type, cIdentifier(x.name).c_str(), p.masks[t].size());
+        std::snprintf(buf, sizeof buf, "// %s: %d x %d\nstatic const %s %s[%zu] = {",
+                      x.name.c_str(), x.rows, x.cols, type, cIdentifier(x.name).c_str(),
+                      p.masks[t].size());
         s += buf;
         for (std::size_t i = 0; i < p.masks[t].size(); ++i)
             s += (i % 16 ? " " : "\n    ") + std::to_string(p.masks[t][i]) +
@@ -114,9 +119,9 @@ std::string protectionHeader(const Model& model, const Ranking& r, const Protect
     return s;
 }
 
-Result<std::vector<std::filesystem::path>> writeProtectionFiles(
-    const std::filesystem::path& dir, const Model& model, const Ranking& r,
-    const ProtectionMasks& p, const ProtectionInfo& info) {
+Result<std::vector<std::filesystem::path>>
+writeProtectionFiles(const std::filesystem::path& dir, const Model& model, const Ranking& r,
+                     const ProtectionMasks& p, const ProtectionInfo& info) {
     if (auto st = ensureDirectory(dir); !st) return st.error();
     const std::vector<std::pair<std::string, std::string>> files{
         {"protected_bits.json", protectionJson(model, r, p, info)},

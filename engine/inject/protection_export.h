@@ -28,13 +28,13 @@ struct ProtectionInfo {
 std::string protectionJson(const Model& model, const Ranking& ranking, const ProtectionMasks& p,
                            const ProtectionInfo& info);
 std::string protectionCsv(const Model& model, const ProtectionMasks& p); // tensor,index,mask,bits
-std::string protectionHeader(const Model& model, const Ranking& ranking,
-                             const ProtectionMasks& p, const ProtectionInfo& info);
+std::string protectionHeader(const Model& model, const Ranking& ranking, const ProtectionMasks& p,
+                             const ProtectionInfo& info);
 
 // Writes protected_bits.json, protected_bits.csv and protection_masks.h into `dir` (atomically
 // each) and returns their paths.
-Result<std::vector<std::filesystem::path>> writeProtectionFiles(
-    const std::filesystem::path& dir, const Model& model, const Ranking& ranking,
-    const ProtectionMasks& p, const ProtectionInfo& info);
+Result<std::vector<std::filesystem::path>>
+writeProtectionFiles(const std::filesystem::path& dir, const Model& model, const Ranking& ranking,
+                     const ProtectionMasks& p, const ProtectionInfo& info);
 
 } // namespace netsurf

@@ -23,7 +23,8 @@ constexpr std::size_t kIdentityColumns = 8; // method … eval_split
 
 std::string columns(const SweepResults& r) {
     std::string s = "protection,ber,rep,flips,true_ber,loss";
-    for (const auto& m : r.metricNames) s += "," + m;
+    for (const auto& m : r.metricNames)
+        s += "," + m;
     return s + ",mismatch_rate,method,order,mode,seed,benchmark,quantization,pruning,eval_split";
 }
 
@@ -156,7 +157,8 @@ void sortRows(std::vector<SweepRow>& rows) {
 
 Status writeResultsFile(const fs::path& path, const SweepResults& results, int threads) {
     std::string text = header(results, threads);
-    for (const SweepRow& r : results.rows) text += rowText(results, r);
+    for (const SweepRow& r : results.rows)
+        text += rowText(results, r);
     if (auto st = ensureDirectory(path.parent_path()); !st) return st;
     return atomicWriteFile(path, text);
 }
@@ -164,11 +166,12 @@ Status writeResultsFile(const fs::path& path, const SweepResults& results, int t
 Status appendResultRows(const fs::path& path, const SweepResults& id,
                         const std::vector<SweepRow>& rows) {
     std::string text;
-    for (const SweepRow& r : rows) text += rowText(id, r);
+    for (const SweepRow& r : rows)
+        text += rowText(id, r);
     const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
     if (fd < 0) return Error::data("cannot append to " + path.string());
-    const bool ok = ::write(fd, text.data(), text.size()) == ssize_t(text.size()) &&
-                    ::fdatasync(fd) == 0;
+    const bool ok =
+        ::write(fd, text.data(), text.size()) == ssize_t(text.size()) && ::fdatasync(fd) == 0;
     ::close(fd);
     if (!ok) return Error::data("writing " + path.string() + " failed (disk full?)");
     return {};
@@ -188,7 +191,8 @@ Result<SweepResults> loadResultsFile(const fs::path& path, std::vector<std::stri
         return Error::data(path.string() + " line 2: expected the columns " + columns(r));
     std::size_t pos = colsEnd + 1, line = 2;
     auto warn = [&](const std::string& what) {
-        if (warnings) warnings->push_back(path.string() + " line " + std::to_string(line) + ": " + what);
+        if (warnings)
+            warnings->push_back(path.string() + " line " + std::to_string(line) + ": " + what);
     };
     while (pos < all.size()) {
         ++line;
@@ -198,8 +202,10 @@ Result<SweepResults> loadResultsFile(const fs::path& path, std::vector<std::stri
             break;
         }
         SweepRow row;
-        if (parseRow(all.substr(pos, end - pos), r, row)) r.rows.push_back(std::move(row));
-        else warn("corrupt row skipped");
+        if (parseRow(all.substr(pos, end - pos), r, row))
+            r.rows.push_back(std::move(row));
+        else
+            warn("corrupt row skipped");
         pos = end + 1;
     }
     return r;

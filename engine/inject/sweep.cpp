@@ -13,7 +13,9 @@
 
 namespace netsurf {
 
-const char* toString(SweepMode m) { return m == SweepMode::Exhaustive ? "exhaustive" : "montecarlo"; }
+const char* toString(SweepMode m) {
+    return m == SweepMode::Exhaustive ? "exhaustive" : "montecarlo";
+}
 
 namespace {
 
@@ -40,12 +42,13 @@ std::uint64_t injectionKey(std::uint64_t seed, std::uint64_t a, std::uint64_t b 
 } // namespace
 
 Status validateSweepConfig(const SweepConfig& c) {
-    if (auto st = checkList(c.bers, "BER", [](double b) { return b > 0 && b <= 1; },
-                            "0 < BER <= 1");
+    if (auto st = checkList(
+            c.bers, "BER", [](double b) { return b > 0 && b <= 1; }, "0 < BER <= 1");
         !st)
         return st;
-    if (auto st = checkList(c.protections, "protection", [](double p) { return p >= 0 && p < 1; },
-                            "0 <= protection < 1");
+    if (auto st = checkList(
+            c.protections, "protection", [](double p) { return p >= 0 && p < 1; },
+            "0 <= protection < 1");
         !st)
         return st;
     if (c.mode == SweepMode::MonteCarlo && (c.reps < 1 || c.reps > 100000))
@@ -56,7 +59,8 @@ Status validateSweepConfig(const SweepConfig& c) {
 FlipPlanner::FlipPlanner(std::vector<std::uint32_t> order, const SweepConfig& config)
     : m_order(std::move(order)), m_rankOf(m_order.size()), m_config(config) {
     const auto T = std::uint32_t(m_order.size());
-    for (std::uint32_t i = 0; i < T; ++i) m_rankOf[m_order[i]] = i;
+    for (std::uint32_t i = 0; i < T; ++i)
+        m_rankOf[m_order[i]] = i;
     if (config.mode == SweepMode::Exhaustive) {
         m_perm.resize(config.bers.size());
         for (std::size_t b = 0; b < config.bers.size(); ++b)
@@ -127,7 +131,8 @@ std::vector<std::uint32_t> FlipPlanner::flips(const PointPlan& pl, int rep) cons
     return ids;
 }
 
-std::vector<ParamFlip> toParamFlips(const BitPopulation& pop, const std::vector<std::uint32_t>& ids) {
+std::vector<ParamFlip> toParamFlips(const BitPopulation& pop,
+                                    const std::vector<std::uint32_t>& ids) {
     const std::uint32_t m = std::uint32_t(pop.bitsPerParam);
     std::vector<ParamFlip> out;
     for (std::uint32_t id : ids) {

@@ -28,7 +28,7 @@ struct SweepConfig {
     SweepMode mode = SweepMode::Exhaustive;
     std::vector<double> bers{0.001, 0.005, 0.01, 0.05, 0.1, 0.15};
     std::vector<double> protections{0.01, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4};
-    int reps = 50;          // montecarlo
+    int reps = 50; // montecarlo
     std::uint64_t seed = 0;
 };
 
@@ -65,7 +65,7 @@ public:
 
 private:
     std::vector<std::uint32_t> m_order;
-    std::vector<std::uint32_t> m_rankOf;   // rank position of each bit id
+    std::vector<std::uint32_t> m_rankOf; // rank position of each bit id
     SweepConfig m_config;
     // montecarlo: per repetition, (u, id) of the bits with u < max BER, sorted by u
     std::vector<std::vector<std::pair<double, std::uint32_t>>> m_candidates;
@@ -74,7 +74,8 @@ private:
 };
 
 // Groups bit ids into per-parameter flip masks (mask bit k ↔ bit index m−1−k).
-std::vector<ParamFlip> toParamFlips(const BitPopulation& pop, const std::vector<std::uint32_t>& ids);
+std::vector<ParamFlip> toParamFlips(const BitPopulation& pop,
+                                    const std::vector<std::uint32_t>& ids);
 
 struct SweepTask {
     std::size_t protectionIndex = 0, berIndex = 0;
@@ -91,8 +92,7 @@ using FaultSink = std::function<Status(const SweepRow& row, const std::vector<Pa
 // rows of a batch are handed to `batchSink` in task order. Cancellation (Error::cancelled) after
 // the current batch. Progress: points done / total, with ETA.
 Result<std::vector<SweepRow>> runSweep(const FaultyEvalBase& evaluator, const Ranking& ranking,
-                                       const SweepConfig& config,
-                                       const std::vector<SweepRow>& done,
+                                       const SweepConfig& config, const std::vector<SweepRow>& done,
                                        const SweepBatchSink& batchSink, const FaultSink& faults,
                                        ProgressSink& sink, std::stop_token stop);
 

@@ -37,15 +37,16 @@ Result<SweepFileOutcome> runSweepToFile(const FaultyEvalBase& ev, const Ranking&
         auto rows = existingRows(path, id, out.warnings);
         if (!rows) return rows.error();
         have = std::move(*rows);
-        for (const auto& w : out.warnings) sink.warning(w);
+        for (const auto& w : out.warnings)
+            sink.warning(w);
     }
     // Rewrite first: drops a truncated last line before anything is appended after it.
     id.rows = have;
     if (auto st = writeResultsFile(path, id, currentConcurrency()); !st) return st.error();
     auto fresh = runSweep(
         ev, ranking, config, have,
-        [&](const std::vector<SweepRow>& rows) { return appendResultRows(path, id, rows); },
-        faults, sink, stop);
+        [&](const std::vector<SweepRow>& rows) { return appendResultRows(path, id, rows); }, faults,
+        sink, stop);
     if (!fresh) {
         if (fresh.error().kind == ErrorKind::Cancelled)
             return Error::cancelled(fresh.error().message + "; the finished rows are kept in " +

@@ -32,7 +32,7 @@ struct SweepResults {
     std::vector<std::string> metricNames; // e.g. {"accuracy"} or {"mae", "r2", "pearson"}
     double cleanLoss = 0;
     std::vector<double> cleanMetrics;
-    std::vector<SweepRow> rows;           // sorted by (protection, ber, rep)
+    std::vector<SweepRow> rows; // sorted by (protection, ber, rep)
 };
 
 } // namespace netsurf

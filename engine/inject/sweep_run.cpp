@@ -38,7 +38,8 @@ SweepRow evaluateRep(const FaultyEvalBase& ev, const BitPopulation& pop, const F
     r.flips = ids.size();
     r.trueBer = plan.susceptible ? double(ids.size()) / double(plan.susceptible) : 0.0;
     r.loss = o.loss;
-    for (const auto& [name, value] : o.metrics) r.metrics.push_back(value);
+    for (const auto& [name, value] : o.metrics)
+        r.metrics.push_back(value);
     r.mismatchRate = o.mismatchRate;
     if (keepFlips) *keepFlips = std::move(flips);
     return r;
@@ -47,15 +48,15 @@ SweepRow evaluateRep(const FaultyEvalBase& ev, const BitPopulation& pop, const F
 } // namespace
 
 Result<std::vector<SweepRow>> runSweep(const FaultyEvalBase& ev, const Ranking& ranking,
-                                       const SweepConfig& config,
-                                       const std::vector<SweepRow>& done,
+                                       const SweepConfig& config, const std::vector<SweepRow>& done,
                                        const SweepBatchSink& batchSink, const FaultSink& faults,
                                        ProgressSink& sink, std::stop_token stop) {
     if (auto st = validateSweepConfig(config); !st) return st.error();
     const BitPopulation& pop = ranking.population;
     const FlipPlanner planner(bitOrder(ranking.rows, pop.bitsPerParam), config);
     std::set<Key> have;
-    for (const SweepRow& r : done) have.emplace(r.protection, r.ber, r.rep);
+    for (const SweepRow& r : done)
+        have.emplace(r.protection, r.ber, r.rep);
     std::size_t totalTasks = 0, doneTasks = 0;
     for (double p : config.protections)
         for (std::size_t b = 0; b < config.bers.size(); ++b)
@@ -91,10 +92,9 @@ Result<std::vector<SweepRow>> runSweep(const FaultyEvalBase& ev, const Ranking& 
                 const double el =
                     std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
                 char buf[96];
-                std::snprintf(buf, sizeof buf, "protection %g BER %g rep %zu/%zu", p, ber,
-                              b0 + n, pending.size());
-                sink.progress({"inject", point, points,
-                               buf + etaText(el, doneTasks, totalTasks)});
+                std::snprintf(buf, sizeof buf, "protection %g BER %g rep %zu/%zu", p, ber, b0 + n,
+                              pending.size());
+                sink.progress({"inject", point, points, buf + etaText(el, doneTasks, totalTasks)});
             }
         }
     sink.progress({"inject", points, points, "done"});
