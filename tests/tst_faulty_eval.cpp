@@ -5,9 +5,11 @@
 #include "test_support.h"
 
 #include <map>
+#include <tuple>
 
 #include "engine/core/parallel.h"
 #include "engine/core/rng.h"
+#include "engine/inject/code_product.h"
 #include "engine/inject/faulty_eval.h"
 #include "engine/inject/faulty_eval_kernels.h"
 #include "engine/model/benchmarks.h"
@@ -341,6 +343,36 @@ private slots:
             QVERIFY(row == block.row(r));
             QVERIFY(std::abs(row.sum() - 1.0) < 1e-15);
         }
+    }
+    // The integer ΔA·W product (vector blocks of 8 rows plus a scalar tail, outputs in groups,
+    // odd K paired with a zero weight) equals the sum computed term by term in double.
+    void codeProductIsExact() {
+        for (const auto& [n, K, out] :
+             {std::tuple{37, 9, 13}, {8, 1, 1}, {64, 64, 10}, {5, 2, 25}}) {
+            std::vector<std::int16_t> d(std::size_t(n * K)), w(std::size_t(K * out));
+            for (std::size_t i = 0; i < d.size(); ++i)
+                d[i] = std::int16_t(std::floor(draw(8, i, 0, -255, 256)));
+            for (std::size_t i = 0; i < w.size(); ++i)
+                w[i] = std::int16_t(std::floor(draw(9, i, 0, -32767, 32768)));
+            QVERIFY(faulty::codeProductFits(K, 255, 32767));
+            const double scale = std::ldexp(1.0, -7);
+            std::vector<double> Z(std::size_t(n * out)), want(Z.size());
+            for (std::size_t i = 0; i < Z.size(); ++i)
+                Z[i] = want[i] = draw(10, i, 0, -1, 1);
+            for (int o = 0; o < out; ++o)
+                for (int r = 0; r < n; ++r) {
+                    double sum = 0; // exact: every partial sum is an integer below 2^53
+                    for (int k = 0; k < K; ++k)
+                        sum +=
+                            double(d[std::size_t(k * n + r)]) * double(w[std::size_t(k * out + o)]);
+                    want[std::size_t(o * n + r)] += sum * scale;
+                }
+            std::vector<std::int32_t> pairs;
+            faulty::addCodeProduct(d.data(), n, K, w.data(), out, scale, Z.data(), pairs);
+            QVERIFY2(Z == want, qPrintable(QString("n %1 K %2 out %3").arg(n).arg(K).arg(out)));
+        }
+        QVERIFY(!faulty::codeProductFits(64, 255, 1 << 20));
+        QVERIFY(!faulty::codeProductFits(1 << 20, 255, 32767));
     }
 };
 

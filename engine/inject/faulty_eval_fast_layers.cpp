@@ -320,13 +320,22 @@ void FastFaultyEvaluator::Impl::denseFromCols(std::size_t l, Scratch& s) const {
         const double* x = k >= 0 ? faultyColumn(st, l, k, st.work) : colOf(l, i);
         Z.col(j) += d * ConstMapVec(x, n);
     }
-    MapRM(faulty::grow(st.spare, std::size_t(n * out)), n, out) = Z;
-    st.row.swap(st.spare);
-    st.rows.resize(std::size_t(n));
-    std::iota(st.rows.begin(), st.rows.end(), 0);
-    st.kind = State::Kind::Rows;
+    // → Rows: the rows of Z' that differ from the clean Z, row-major, in one pass.
+    double* rowsOut = faulty::grow(st.row, std::size_t(n * out));
+    const double* clean = rowAct(l + 1);
+    st.rows.clear();
+    for (Eigen::Index r = 0; r < n; ++r) {
+        double* dst = rowsOut + Eigen::Index(st.rows.size()) * out;
+        bool same = true;
+        for (Eigen::Index o = 0; o < out; ++o) {
+            dst[o] = Z(r, o);
+            same = same && dst[o] == clean[r * out + o];
+        }
+        if (!same) st.rows.push_back(int(r));
+    }
+    st.kind = st.rows.empty() ? State::Kind::Clean : State::Kind::Rows;
     st.width = ly.out;
-    compactRows(l + 1, st);
+    st.compact = true;
 }
 
 // Rows input: R grows by the rows this layer's own flips reach, Z'[R,:] = A'_l[R,:]·W' + b'.
