@@ -1,5 +1,6 @@
 #include "engine/bench/inject_bench.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -15,14 +16,23 @@ double since(Clock::time_point t0) {
     return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-// Evaluates every flip set with `ev` in parallel; returns the wall time.
+// Evaluates every flip set with `ev` in parallel, `passes` times over; returns the wall time.
 double timeEvaluations(const FaultyEvalBase& ev, const std::vector<std::vector<ParamFlip>>& sets,
-                       std::vector<FaultyOutcome>& out) {
+                       std::vector<FaultyOutcome>& out, int passes = 1) {
     out.assign(sets.size(), {});
     const auto t0 = Clock::now();
-    parallelChunks(sets.size(), 1,
-                   [&](std::size_t i, std::size_t, std::size_t) { out[i] = ev.evaluate(sets[i]); });
+    for (int p = 0; p < passes; ++p)
+        parallelChunks(sets.size(), 1, [&](std::size_t i, std::size_t, std::size_t) {
+            out[i] = ev.evaluate(sets[i]);
+        });
     return since(t0);
+}
+
+// Passes over the flip sets that make one timed window last about kMinWindow seconds (from the
+// warm-up time), so that a short interruption of the machine weighs little in any window.
+constexpr double kMinWindow = 0.25;
+int passesFor(double warmupSeconds) {
+    return int(std::clamp(std::ceil(kMinWindow / std::max(warmupSeconds, 1e-6)), 1.0, 1000.0));
 }
 
 InjectBenchRow measureBer(const FaultyEvalBase& fast, const FaultyEvalBase& dense,
@@ -41,14 +51,15 @@ InjectBenchRow measureBer(const FaultyEvalBase& fast, const FaultyEvalBase& dens
     }
     row.flipSets = n;
     row.meanFlips = n ? flips / n : 0;
-    // One untimed warm-up pass each (thread-local scratch, caches), then the best of 3 passes.
+    // One untimed warm-up pass each (thread-local scratch, caches), then the best of 3 windows
+    // of at least kMinWindow seconds each (several passes over the sets when one is shorter).
     std::vector<FaultyOutcome> a, b;
-    timeEvaluations(fast, sets, a);
-    timeEvaluations(dense, sets, b);
+    const int pf = passesFor(timeEvaluations(fast, sets, a));
+    const int pd = passesFor(timeEvaluations(dense, sets, b));
     double tf = INFINITY, td = INFINITY;
     for (int k = 0; k < 3; ++k) {
-        tf = std::min(tf, timeEvaluations(fast, sets, a));
-        td = std::min(td, timeEvaluations(dense, sets, b));
+        tf = std::min(tf, timeEvaluations(fast, sets, a, pf) / pf);
+        td = std::min(td, timeEvaluations(dense, sets, b, pd) / pd);
     }
     row.fastEvalsPerSecond = double(n) / tf;
     row.denseEvalsPerSecond = double(n) / td;

@@ -10,10 +10,11 @@
 namespace netsurf {
 
 struct InjectBenchOptions {
-    SweepConfig grid;            // its BERs are measured; the whole grid is timed unless skipGrid
-    double protection = 0.1;     // protection of the per-BER measurement
-    std::size_t flipSets = 128;  // flip sets per BER (the first repetitions of the point),
-                                 // timed as the best of 3 passes after a warm-up pass
+    SweepConfig grid;           // its BERs are measured; the whole grid is timed unless skipGrid
+    double protection = 0.1;    // protection of the per-BER measurement
+    std::size_t flipSets = 128; // flip sets per BER (the first repetitions of the point),
+                                // timed as the best of 3 windows of ≥ 0.25 s (repeated
+                                // passes over the sets) after a warm-up pass
     bool skipGrid = false;
 };
 
@@ -22,7 +23,7 @@ struct InjectBenchRow {
     std::size_t flipSets = 0, meanFlips = 0;
     double fastEvalsPerSecond = 0, denseEvalsPerSecond = 0, denseGflops = 0;
     double speedup = 0;
-    double maxAbsDiff = 0; // max |loss_fast − loss_dense| over the flip sets
+    double maxAbsDiff = 0;                // max |loss_fast − loss_dense| over the flip sets
     std::size_t predictionMismatches = 0; // flip sets whose mismatch rates differ
 };
 
