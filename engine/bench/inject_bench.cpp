@@ -28,6 +28,11 @@ double timeEvaluations(const FaultyEvalBase& ev, const std::vector<std::vector<P
     return since(t0);
 }
 
+double median(std::vector<double> v) { // odd size
+    std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(v.size() / 2), v.end());
+    return v[v.size() / 2];
+}
+
 // Passes over the flip sets that make one timed window last about kMinWindow seconds (from the
 // warm-up time), so that a short interruption of the machine weighs little in any window.
 constexpr double kMinWindow = 0.25;
@@ -51,20 +56,25 @@ InjectBenchRow measureBer(const FaultyEvalBase& fast, const FaultyEvalBase& dens
     }
     row.flipSets = n;
     row.meanFlips = n ? flips / n : 0;
-    // One untimed warm-up pass each (thread-local scratch, caches), then the best of 3 windows
-    // of at least kMinWindow seconds each (several passes over the sets when one is shorter).
+    // One untimed warm-up pass each (thread-local scratch, caches), then kRounds rounds of one
+    // window each, fast then dense, every window lasting at least kMinWindow seconds (several
+    // passes over the sets when one is shorter). The speed-up is the median over the rounds of
+    // the ratio of the two adjacent windows, which share the machine's state at that moment;
+    // the rates are the medians of the windows.
+    constexpr int kRounds = 5;
     std::vector<FaultyOutcome> a, b;
     const int pf = passesFor(timeEvaluations(fast, sets, a));
     const int pd = passesFor(timeEvaluations(dense, sets, b));
-    double tf = INFINITY, td = INFINITY;
-    for (int k = 0; k < 3; ++k) {
-        tf = std::min(tf, timeEvaluations(fast, sets, a, pf) / pf);
-        td = std::min(td, timeEvaluations(dense, sets, b, pd) / pd);
+    std::vector<double> tf, td, ratio;
+    for (int k = 0; k < kRounds; ++k) {
+        tf.push_back(timeEvaluations(fast, sets, a, pf) / pf);
+        td.push_back(timeEvaluations(dense, sets, b, pd) / pd);
+        ratio.push_back(td.back() / tf.back());
     }
-    row.fastEvalsPerSecond = double(n) / tf;
-    row.denseEvalsPerSecond = double(n) / td;
+    row.fastEvalsPerSecond = double(n) / median(tf);
+    row.denseEvalsPerSecond = double(n) / median(td);
+    row.speedup = median(ratio);
     row.denseGflops = row.denseEvalsPerSecond * dense.denseFlops() * 1e-9;
-    row.speedup = td / tf;
     for (std::size_t i = 0; i < n; ++i) {
         row.maxAbsDiff = std::max(row.maxAbsDiff, std::abs(a[i].loss - b[i].loss));
         row.predictionMismatches += a[i].mismatchRate != b[i].mismatchRate;

@@ -13,8 +13,9 @@ struct InjectBenchOptions {
     SweepConfig grid;           // its BERs are measured; the whole grid is timed unless skipGrid
     double protection = 0.1;    // protection of the per-BER measurement
     std::size_t flipSets = 128; // flip sets per BER (the first repetitions of the point),
-                                // timed as the best of 3 windows of ≥ 0.25 s (repeated
-                                // passes over the sets) after a warm-up pass
+                                // timed in 5 rounds of one window of ≥ 0.25 s per evaluator
+                                // (repeated passes over the sets) after a warm-up pass;
+                                // medians over the rounds
     bool skipGrid = false;
 };
 
