@@ -21,7 +21,9 @@ constexpr const char* kHelp =
     "At each BER of the seed grid: evaluations per second of the fast (sparse-correction) and\n"
     "the dense evaluator on the same N flip sets (default 128, exhaustive mode, protection F =\n"
     "0.1 of M's ranking, default qpolargrad), the dense GFLOP/s and the speed-up; then the wall\n"
-    "time of the whole seed grid (or of --ber LIST) with each evaluator (unless --skip-grid).\n";
+    "time of the whole seed grid (or of --ber LIST) with each evaluator (unless --skip-grid).\n"
+    "Each evaluator counts its fastest of 5 timed windows of >= 0.25 s per BER (after a warm-up)\n"
+    "and its faster of 2 whole-grid runs: other work on the machine only slows a run down.\n";
 
 nlohmann::json reportJson(const InjectBenchReport& r) {
     nlohmann::json rows = nlohmann::json::array();

@@ -14,8 +14,8 @@ struct InjectBenchOptions {
     double protection = 0.1;    // protection of the per-BER measurement
     std::size_t flipSets = 128; // flip sets per BER (the first repetitions of the point),
                                 // timed in 5 rounds of one window of ≥ 0.25 s per evaluator
-                                // (repeated passes over the sets) after a warm-up pass;
-                                // medians over the rounds
+                                // (repeated passes over the sets) after a warm-up pass; each
+                                // evaluator's fastest window counts
     bool skipGrid = false;
 };
 
