@@ -196,9 +196,9 @@ void FastFaultyEvaluator::Impl::runChain(State& st, std::size_t k, std::size_t e
     if (delta) deltaColumn(st, k);
 }
 
-// ΔA[:,k] (float) = qrelu(clip(fma(α_c, v, β_c))) − A[:,c] in one pass over the pre-activation
-// column v, with A read as qrelu codes when available (ΔA = (k' − k)·step, the same exact value
-// as the difference of the two doubles). The faulty column itself is not stored: slot k is
+// ΔA[:,k] = qrelu(clip(fma(α_c, v, β_c))) − A[:,c] in one pass over the pre-activation column v:
+// as the integer codes k' − k (A read as one-byte codes) when layer deltaFor has the integer
+// product, else in float (exact either way). The faulty column itself is not stored: slot k is
 // marked stale (see faultyColumn).
 void FastFaultyEvaluator::Impl::fusedAlphaQreluDelta(State& st, std::size_t k,
                                                      const faulty::ElementOp& alpha,

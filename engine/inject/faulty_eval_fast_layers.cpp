@@ -33,7 +33,7 @@ bool streamed(const faulty::SparseInput& sp, int i) {
            FastFaultyEvaluator::kStream * double(sp.rows);
 }
 
-// z[row[e]] += d·val[e] for e < count (rows distinct), four independent updates per step: the
+// z[row[e]] += d·val[e] for e < count (rows distinct), eight independent updates per step: the
 // loads of the next entries do not wait for the stores of the previous ones.
 void scatterAxpy(double* z, const int* row, const double* val, std::size_t count, double d) {
     std::size_t e = 0;
