@@ -344,32 +344,50 @@ private slots:
             QVERIFY(std::abs(row.sum() - 1.0) < 1e-15);
         }
     }
-    // The integer ΔA·W product (vector blocks of 8 rows plus a scalar tail, outputs in groups,
-    // odd K paired with a zero weight) equals the sum computed term by term in double.
+    // The integer ΔA·W product written row-major onto the clean rows (vector blocks of 8 rows
+    // plus a scalar tail, outputs in groups and 4×4 transposes with a remainder, odd K paired
+    // with a zero weight) equals the sum computed term by term in double, and flags exactly the
+    // rows that differ from the clean ones.
     void codeProductIsExact() {
-        for (const auto& [n, K, out] :
-             {std::tuple{37, 9, 13}, {8, 1, 1}, {64, 64, 10}, {5, 2, 25}}) {
+        for (const auto& [n, K, out] : {std::tuple{37, 9, 13}, {8, 1, 1}, {64, 64, 10},
+                                        {5, 2, 25}, {16, 0, 3}, {24, 5, 4}}) {
             std::vector<std::int16_t> d(std::size_t(n * K)), w(std::size_t(K * out));
             for (std::size_t i = 0; i < d.size(); ++i)
                 d[i] = std::int16_t(std::floor(draw(8, i, 0, -255, 256)));
+            for (int r = 1; r < n; r += 3) // rows without a change
+                for (int k = 0; k < K; ++k)
+                    d[std::size_t(k * n + r)] = 0;
             for (std::size_t i = 0; i < w.size(); ++i)
                 w[i] = std::int16_t(std::floor(draw(9, i, 0, -32767, 32768)));
             QVERIFY(faulty::codeProductFits(K, 255, 32767));
             const double scale = std::ldexp(1.0, -7);
-            std::vector<double> Z(std::size_t(n * out)), want(Z.size());
-            for (std::size_t i = 0; i < Z.size(); ++i)
-                Z[i] = want[i] = draw(10, i, 0, -1, 1);
-            for (int o = 0; o < out; ++o)
-                for (int r = 0; r < n; ++r) {
+            std::vector<double> clean(std::size_t(n * out)), want(clean.size()),
+                shift(std::size_t(out), 0.0);
+            for (std::size_t i = 0; i < clean.size(); ++i)
+                clean[i] = std::ldexp(std::floor(draw(10, i, 0, -1e6, 1e6)), -7);
+            if (out > 2) shift[1] = 0.375; // a bias flip changes every row
+            std::vector<std::uint8_t> wantChanged(std::size_t(n), 0);
+            for (int r = 0; r < n; ++r)
+                for (int o = 0; o < out; ++o) {
                     double sum = 0; // exact: every partial sum is an integer below 2^53
                     for (int k = 0; k < K; ++k)
                         sum +=
                             double(d[std::size_t(k * n + r)]) * double(w[std::size_t(k * out + o)]);
-                    want[std::size_t(o * n + r)] += sum * scale;
+                    const std::size_t at = std::size_t(r * out + o);
+                    want[at] = clean[at] + (sum * scale + shift[std::size_t(o)]);
+                    wantChanged[std::size_t(r)] |= want[at] != clean[at];
                 }
+            std::vector<double> z(clean.size(), -1.0);
+            std::vector<std::uint8_t> changed(std::size_t(n), 7);
             std::vector<std::int32_t> pairs;
-            faulty::addCodeProduct(d.data(), n, K, w.data(), out, scale, Z.data(), pairs);
-            QVERIFY2(Z == want, qPrintable(QString("n %1 K %2 out %3").arg(n).arg(K).arg(out)));
+            faulty::codeProductRows(d.data(), n, K, w.data(), out, scale, shift.data(),
+                                    clean.data(), z.data(), changed.data(), pairs);
+            const QString what = QString("n %1 K %2 out %3").arg(n).arg(K).arg(out);
+            QVERIFY2(z == want, qPrintable(what));
+            QVERIFY2(changed == wantChanged, qPrintable(what));
+            if (out <= 2)
+                QVERIFY2(std::count(changed.begin(), changed.end(), 0) >= (n - 1) / 3,
+                         qPrintable(what));
         }
         QVERIFY(!faulty::codeProductFits(64, 255, 1 << 20));
         QVERIFY(!faulty::codeProductFits(1 << 20, 255, 32767));

@@ -12,24 +12,44 @@ namespace netsurf::faulty {
 namespace {
 
 // Portable path for rows [r0, n): the same integer sums.
-void addRowsScalar(const std::int16_t* d, Eigen::Index n, Eigen::Index r0, int K,
-                   const std::int16_t* w, int out, double scale, double* Z) {
-    for (int o = 0; o < out; ++o)
-        for (Eigen::Index r = r0; r < n; ++r) {
+void rowsScalar(const std::int16_t* d, Eigen::Index n, Eigen::Index r0, int K,
+                const std::int16_t* w, int out, double scale, const double* shift,
+                const double* clean, double* z, std::uint8_t* changed) {
+    for (Eigen::Index r = r0; r < n; ++r) {
+        bool diff = false;
+        for (int o = 0; o < out; ++o) {
             std::int32_t acc = 0;
             for (int k = 0; k < K; ++k)
                 acc += std::int32_t(d[k * n + r]) * std::int32_t(w[k * out + o]);
-            Z[o * n + r] += double(acc) * scale;
+            const double c = clean[r * out + o];
+            const double v = z[r * out + o] = c + std::fma(double(acc), scale, shift[o]);
+            diff = diff || v != c;
         }
+        changed[r] = diff;
+    }
 }
 
 #if defined(__AVX2__)
+// Rows r..r+3 of the outputs o0 + 4q .. o0 + 4q + 3 (v[t]: output o0 + 4q + t of those rows)
+// as four row vectors.
+inline void transpose4(const __m256d v[4], __m256d rows[4]) {
+    const __m256d t0 = _mm256_unpacklo_pd(v[0], v[1]), t1 = _mm256_unpackhi_pd(v[0], v[1]);
+    const __m256d t2 = _mm256_unpacklo_pd(v[2], v[3]), t3 = _mm256_unpackhi_pd(v[2], v[3]);
+    rows[0] = _mm256_permute2f128_pd(t0, t2, 0x20);
+    rows[1] = _mm256_permute2f128_pd(t1, t3, 0x20);
+    rows[2] = _mm256_permute2f128_pd(t0, t2, 0x31);
+    rows[3] = _mm256_permute2f128_pd(t1, t3, 0x31);
+}
+
 // Outputs [o0, o0 + G) for rows in blocks of 8: each pair of columns (k, k+1) is interleaved to
 // 8 rows × 2 values and multiplied with the broadcast pair (w[k,o], w[k+1,o]) by one vpmaddwd
-// per output (8 exact 32-bit sums of two products), accumulated in G registers.
+// per output (8 exact 32-bit sums of two products), accumulated in G registers; then
+// scale·sum + shift is transposed to rows (4×4 blocks) and added to the clean rows.
 template <int G>
-void addBlock(const std::int16_t* d, Eigen::Index n, int K, const std::int32_t* pairs, int out,
-              int o0, double scale, double* Z) {
+void rowsBlock(const std::int16_t* d, Eigen::Index n, int K, const std::int32_t* pairs, int out,
+               int o0, double scale, const double* shift, const double* clean, double* z,
+               std::uint8_t* changed) {
+    constexpr int kQuads = G / 4;
     const int kp = (K + 1) / 2;
     const __m256d s = _mm256_set1_pd(scale);
     for (Eigen::Index r = 0; r + 8 <= n; r += 8) {
@@ -46,28 +66,62 @@ void addBlock(const std::int16_t* d, Eigen::Index n, int K, const std::int32_t* 
             for (int g = 0; g < G; ++g)
                 acc[g] = _mm256_add_epi32(acc[g], _mm256_madd_epi16(a, _mm256_set1_epi32(wp[g])));
         }
+        // delta[g][h]: scale·sum + shift of output o0 + g, rows r + 4h .. r + 4h + 3 (exact).
+        __m256d delta[G][2];
         for (int g = 0; g < G; ++g) {
-            double* z = Z + std::ptrdiff_t(o0 + g) * n + r;
-            const __m256d lo = _mm256_cvtepi32_pd(_mm256_castsi256_si128(acc[g]));
-            const __m256d hi = _mm256_cvtepi32_pd(_mm256_extracti128_si256(acc[g], 1));
-            _mm256_storeu_pd(z, _mm256_add_pd(_mm256_loadu_pd(z), _mm256_mul_pd(lo, s)));
-            _mm256_storeu_pd(z + 4, _mm256_add_pd(_mm256_loadu_pd(z + 4), _mm256_mul_pd(hi, s)));
+            const __m256d sh = _mm256_set1_pd(shift[o0 + g]);
+            delta[g][0] = _mm256_fmadd_pd(_mm256_cvtepi32_pd(_mm256_castsi256_si128(acc[g])), s, sh);
+            delta[g][1] =
+                _mm256_fmadd_pd(_mm256_cvtepi32_pd(_mm256_extracti128_si256(acc[g], 1)), s, sh);
         }
+        int diff[8] = {};
+        for (int h = 0; h < 2; ++h) {
+            for (int q = 0; q < kQuads; ++q) {
+                const __m256d v[4] = {delta[4 * q][h], delta[4 * q + 1][h], delta[4 * q + 2][h],
+                                      delta[4 * q + 3][h]};
+                __m256d rows[4];
+                transpose4(v, rows);
+                for (int t = 0; t < 4; ++t) {
+                    const std::ptrdiff_t at = (r + 4 * h + t) * out + o0 + 4 * q;
+                    const __m256d c = _mm256_loadu_pd(clean + at);
+                    const __m256d x = _mm256_add_pd(c, rows[t]);
+                    _mm256_storeu_pd(z + at, x);
+                    diff[4 * h + t] |= _mm256_movemask_pd(_mm256_cmp_pd(x, c, _CMP_NEQ_UQ));
+                }
+            }
+            if constexpr (G % 4 != 0) {
+                alignas(32) double tail[G % 4][4];
+                for (int g = 4 * kQuads; g < G; ++g)
+                    _mm256_store_pd(tail[g - 4 * kQuads], delta[g][h]);
+                for (int t = 0; t < 4; ++t)
+                    for (int g = 4 * kQuads; g < G; ++g) {
+                        const std::ptrdiff_t at = (r + 4 * h + t) * out + o0 + g;
+                        z[at] = clean[at] + tail[g - 4 * kQuads][t];
+                        diff[4 * h + t] |= z[at] != clean[at];
+                    }
+            }
+        }
+        for (int t = 0; t < 8; ++t)
+            changed[r + t] |= diff[t] != 0;
     }
 }
 
 template <int... G>
 void dispatchBlock(int g, std::integer_sequence<int, G...>, const std::int16_t* d, Eigen::Index n,
-                   int K, const std::int32_t* pairs, int out, int o0, double scale, double* Z) {
-    ((g == G + 1 ? addBlock<G + 1>(d, n, K, pairs, out, o0, scale, Z) : void()), ...);
+                   int K, const std::int32_t* pairs, int out, int o0, double scale,
+                   const double* shift, const double* clean, double* z, std::uint8_t* changed) {
+    ((g == G + 1 ? rowsBlock<G + 1>(d, n, K, pairs, out, o0, scale, shift, clean, z, changed)
+                 : void()),
+     ...);
 }
 #endif
 
 } // namespace
 
-void addCodeProduct(const std::int16_t* d, Eigen::Index n, int K, const std::int16_t* w, int out,
-                    double scale, double* Z, std::vector<std::int32_t>& pairs) {
-    if (K <= 0 || n <= 0 || out <= 0) return;
+void codeProductRows(const std::int16_t* d, Eigen::Index n, int K, const std::int16_t* w, int out,
+                     double scale, const double* shift, const double* clean, double* z,
+                     std::uint8_t* changed, std::vector<std::int32_t>& pairs) {
+    if (n <= 0 || out <= 0) return;
 #if defined(__AVX2__)
     constexpr int kGroup = 12; // accumulators held in registers (16 ymm in all)
     const int kp = (K + 1) / 2;
@@ -79,13 +133,15 @@ void addCodeProduct(const std::int16_t* d, Eigen::Index n, int K, const std::int
             pairs[std::size_t(p) * std::size_t(out) + std::size_t(o)] =
                 std::int32_t(std::uint32_t(w0) | (std::uint32_t(w1) << 16));
         }
+    const Eigen::Index vec = n / 8 * 8;
+    std::fill(changed, changed + vec, std::uint8_t(0));
     for (int o0 = 0; o0 < out; o0 += kGroup)
         dispatchBlock(std::min(kGroup, out - o0), std::make_integer_sequence<int, kGroup>{}, d, n,
-                      K, pairs.data(), out, o0, scale, Z);
-    addRowsScalar(d, n, n / 8 * 8, K, w, out, scale, Z);
+                      K, pairs.data(), out, o0, scale, shift, clean, z, changed);
+    rowsScalar(d, n, vec, K, w, out, scale, shift, clean, z, changed);
 #else
     (void)pairs;
-    addRowsScalar(d, n, 0, K, w, out, scale, Z);
+    rowsScalar(d, n, 0, K, w, out, scale, shift, clean, z, changed);
 #endif
 }
 

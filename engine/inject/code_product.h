@@ -9,12 +9,15 @@
 
 namespace netsurf::faulty {
 
-// Z[:,o] += scale · Σ_k d[k·n + r] · w[k·out + o] for rows r < n and outputs o < out.
-// d: K columns of n values, column-major; w: K×out, row-major; Z: n×out, column-major.
-// The caller guarantees |Σ_k d·w| < 2^31 (see codeProductFits); the result is then the exact
-// integer times `scale`, whichever code path (AVX2 or portable) runs. pairs: scratch.
-void addCodeProduct(const std::int16_t* d, Eigen::Index n, int K, const std::int16_t* w, int out,
-                    double scale, double* Z, std::vector<std::int32_t>& pairs);
+// Z'[r,o] = clean[r·out + o] + scale·Σ_k d[k·n + r]·w[k·out + o] + shift[o] for rows r < n and
+// outputs o < out, written row-major into z (n×out); changed[r] (n bytes, overwritten) = whether
+// row r of Z' differs from the clean row. d: K columns of n values, column-major; w: K×out,
+// row-major. The caller guarantees |Σ_k d·w| < 2^31 (see codeProductFits) and that every value
+// is exact in double; the result then does not depend on the code path (AVX2 or portable).
+// pairs: scratch.
+void codeProductRows(const std::int16_t* d, Eigen::Index n, int K, const std::int16_t* w, int out,
+                     double scale, const double* shift, const double* clean, double* z,
+                     std::uint8_t* changed, std::vector<std::int32_t>& pairs);
 
 // Whether K terms of |d| ≤ dmax and |w| ≤ wmax always sum below 2^31.
 inline bool codeProductFits(int K, double dmax, double wmax) {

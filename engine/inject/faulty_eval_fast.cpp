@@ -94,7 +94,10 @@ FastFaultyEvaluator::Impl::Impl(const Model& m, const MatrixRM& x) : model(m), X
             afterQrelu && onGrid && 2 * bits + sumBits <= 24 && m.scheme.f() + bits < 100;
         if (!exactFloat[l]) continue;
         const faulty::ElementOp q = faulty::makeElementOp(m, m.layers[l - 1], cleanOps);
-        if (!faulty::codeProductFits(ly.in, q.kmax, k.abs().maxCoeff())) continue;
+        // The product also takes up to `in` columns of A' codes with the flip deltas ΔW as
+        // codes (|ΔW·2^f| < 2^m).
+        const double wmax = std::max(k.abs().maxCoeff(), std::ldexp(1.0, bits) - 1);
+        if (!faulty::codeProductFits(2 * ly.in, q.kmax, wmax)) continue;
         codes[l] = qreluCodes(colAct[l], q);
         if (codes[l].empty()) continue;
         wcodes[l].resize(std::size_t(k.size()));
@@ -240,15 +243,9 @@ const double* FastFaultyEvaluator::Impl::faultyColumn(State& st, std::size_t l, 
     if (!st.stale[std::size_t(k)]) return st.col.data() + Eigen::Index(k) * n;
     const double* c0 = colOf(l, st.chan[std::size_t(k)]);
     double* out = faulty::grow(tmp, std::size_t(n));
-    if (intDelta(l)) {
-        const std::int16_t* d = st.dAi.data() + Eigen::Index(k) * n;
-        for (Eigen::Index r = 0; r < n; ++r)
-            out[r] = c0[r] + double(d[r]) * codeStep[l];
-    } else {
-        const float* d = st.dAf.data() + Eigen::Index(k) * n;
-        for (Eigen::Index r = 0; r < n; ++r)
-            out[r] = c0[r] + double(d[r]);
-    }
+    const float* d = st.dAf.data() + Eigen::Index(k) * n; // layers with codes never read A'
+    for (Eigen::Index r = 0; r < n; ++r)
+        out[r] = c0[r] + double(d[r]);
     return out;
 }
 

@@ -132,7 +132,7 @@ struct FastFaultyEvaluator::Impl {
     void fillPatched(std::size_t l, std::size_t k, Scratch& s, double* z) const;
     void sparseProduct(std::size_t l, const double* W, const double* b, double* Z) const;
     void denseFromCols(std::size_t l, Scratch& s) const;
-    void addCodeDelta(std::size_t l, State& st, double* Z) const;
+    void denseFromColsCodes(std::size_t l, Scratch& s) const;
     void beginDelta(State& st, std::size_t l) const;
     void deltaColumn(State& st, std::size_t k) const;
     std::size_t denseFromRows(std::size_t l, Scratch& s) const;

@@ -272,14 +272,62 @@ void FastFaultyEvaluator::Impl::deltaColumn(State& st, std::size_t k) const {
     st.deltaAny = st.deltaAny || any != 0;
 }
 
-// Z (n×out, column-major) += ΔA·W[C,:] from the 16-bit ΔA codes and the kernel codes of layer l.
-void FastFaultyEvaluator::Impl::addCodeDelta(std::size_t l, State& st, double* Z) const {
-    const int out = model.layers[l].out, K = int(st.chan.size());
-    st.wci.resize(std::size_t(K) * std::size_t(out));
+// Cols input of a layer with integer codes (intDelta(l)): Z' = A'·W' + b' = Z + ΔA·W[C,:] +
+// A'[:,I]·ΔW[I,:] + Δb, with I the inputs of this layer's kernel flips and ΔW their deltas, as one
+// exact integer product (codes of ΔA and A', codes of W and ΔW) written row-major; → Rows
+// restricted to the rows where Z' ≠ Z.
+void FastFaultyEvaluator::Impl::denseFromColsCodes(std::size_t l, Scratch& s) const {
+    const Layer& ly = model.layers[l];
+    State& st = s.st;
+    const Flips own = flipsOf(s, l);
+    const int out = ly.out, K = int(st.chan.size());
+    const double toCode = std::ldexp(1.0, model.scheme.f()); // δ·2^f: an integer (grid)
+    computeDeltas(l, s);
+    int E = 0; // extra columns: one per flipped input row I (kernel flips are sorted by index)
+    for (std::size_t t = 0; t < own.size(); ++t)
+        E += isKernel(ly, own[t]) && (t == 0 || !isKernel(ly, own[t - 1]) ||
+                                      inputOf(ly, own[t]) != inputOf(ly, own[t - 1]));
+    const auto cols = std::size_t(K + E);
+    if (st.dAi.size() < cols * std::size_t(n)) st.dAi.resize(cols * std::size_t(n));
+    st.wci.assign(cols * std::size_t(out), 0);
     for (int k = 0; k < K; ++k)
         std::copy_n(wcodes[l].data() + std::ptrdiff_t(st.chan[std::size_t(k)]) * out, out,
                     st.wci.data() + std::ptrdiff_t(k) * out);
-    faulty::addCodeProduct(st.dAi.data(), n, K, st.wci.data(), out, codeScale[l], Z, st.pairs);
+    st.shift.assign(std::size_t(out), 0.0);
+    int e = K - 1, last = -1;
+    for (const ParamFlip& f : own) {
+        const double d = s.delta(f);
+        if (!isKernel(ly, f)) {
+            st.shift[std::size_t(f.index)] += d;
+            continue;
+        }
+        if (const int i = inputOf(ly, f); i != last) { // column K + e: the codes of A'[:,i]
+            last = i;
+            std::int16_t* a = st.dAi.data() + std::ptrdiff_t(++e) * n;
+            const std::uint8_t* c8 = codes[l].data() + std::ptrdiff_t(i) * n;
+            const int k = st.slot[std::size_t(i)];
+            const std::int16_t* dk = k >= 0 ? st.dAi.data() + std::ptrdiff_t(k) * n : nullptr;
+            for (Eigen::Index r = 0; r < n; ++r)
+                a[r] = std::int16_t(c8[r] + (dk ? dk[r] : 0));
+        }
+        st.wci[std::size_t(e) * std::size_t(out) + std::size_t(outputOf(ly, f))] =
+            std::int16_t(d * toCode);
+    }
+    double* z = faulty::grow(st.row, std::size_t(n) * std::size_t(out));
+    st.mark.resize(std::size_t(n));
+    faulty::codeProductRows(st.dAi.data(), n, int(cols), st.wci.data(), out, codeScale[l],
+                            st.shift.data(), rowAct(l + 1), z, st.mark.data(), st.pairs);
+    // → Rows: the changed rows, moved up in place (nothing moves when every row changed).
+    st.rows.clear();
+    for (Eigen::Index r = 0; r < n; ++r) {
+        if (!st.mark[std::size_t(r)]) continue;
+        if (const auto q = Eigen::Index(st.rows.size()); q != r)
+            std::copy_n(z + r * out, out, z + q * out);
+        st.rows.push_back(int(r));
+    }
+    st.kind = st.rows.empty() ? State::Kind::Clean : State::Kind::Rows;
+    st.width = out;
+    st.compact = true;
 }
 
 // Cols input: Z' = Z + ΔA·W[C,:], then the layer's own flips on the faulty input; → Rows
@@ -299,13 +347,15 @@ void FastFaultyEvaluator::Impl::denseFromCols(std::size_t l, Scratch& s) const {
         st.kind = State::Kind::Clean;
         return;
     }
+    if (intDelta(l)) {
+        denseFromColsCodes(l, s);
+        return;
+    }
     computeDeltas(l, s);
     // Z' built column-major (contiguous column updates), then stored row-major once.
     ColMajorMap Z(faulty::grow(st.zcol, std::size_t(n * out)), n, out);
     Z = colAct[l + 1];
-    if (st.deltaAny && intDelta(l))
-        addCodeDelta(l, st, Z.data());
-    else if (st.deltaAny && exactFloat[l])
+    if (st.deltaAny && exactFloat[l])
         addDeltaProduct<float>(st, n, W, out, st.dAf, st.wcf, st.dZf, Z);
     else if (st.deltaAny)
         addDeltaProduct<double>(st, n, W, out, st.dA, st.wc, st.dZ, Z);
