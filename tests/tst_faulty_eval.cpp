@@ -176,6 +176,9 @@ private slots:
             for (const char* k : {"single", "few", "many", "most", "first layer", "last layer",
                                   "output few", "element-wise"})
                 QTest::newRow((std::string(b) + " " + k).c_str()) << b << "q<6,2,1>" << k;
+        for (const char* k : {"few", "most", "last layer", "output few"}) // 16-bit codes
+            QTest::newRow((std::string("mnist_fnn q<8,2,1> ") + k).c_str()) << "mnist_fnn"
+                                                                            << "q<8,2,1>" << k;
         for (const char* k : {"few", "many", "most"}) // input grid too coarse: not snapped
             QTest::newRow((std::string("mnist_fnn q<20,8,1> ") + k).c_str()) << "mnist_fnn"
                                                                              << "q<20,8,1>" << k;
@@ -193,7 +196,7 @@ private slots:
         QVERIFY(!flips.empty());
         const FaultyOutcome a = fast.evaluate(flips), d = dense.evaluate(flips);
         const bool exactGrid = fast.inputGridExponent() > 0;
-        QCOMPARE(exactGrid, scheme == "q<6,2,1>");
+        QCOMPARE(exactGrid, scheme != "q<20,8,1>");
         compareOutcomes(a, d, exactGrid);
         const auto [refLoss, refPred] = reference(c.model, flips, dense.inputs(), c.data.testY);
         QVERIFY2(close(d.loss, refLoss), qPrintable(QString("%1 vs %2").arg(d.loss).arg(refLoss)));
@@ -345,21 +348,33 @@ private slots:
         }
     }
     // The integer ΔA·W product written row-major onto the clean rows (vector blocks of 8 rows
-    // plus a scalar tail, outputs in groups and 4×4 transposes with a remainder, odd K paired
-    // with a zero weight) equals the sum computed term by term in double, and flags exactly the
-    // rows that differ from the clean ones.
+    // plus a scalar tail, outputs in groups and 4×4 transposes with a remainder, K not a multiple
+    // of the pair or quad size) equals the sum computed term by term in double, and flags exactly
+    // the rows that differ from the clean ones; 16-bit codes at their full range, 8-bit codes at
+    // the range of q<6,…> (|d| ≤ 63, |w| ≤ 63).
     void codeProductIsExact() {
+        QVERIFY(faulty::codeProductFits(64, 255, 32767));
+        QVERIFY(!faulty::codeProductFits(64, 255, 1 << 20));
+        QVERIFY(!faulty::codeProductFits(1 << 20, 255, 32767));
+        QVERIFY(faulty::codeProduct8Fits(1568, 63, 63));
+        QVERIFY(!faulty::codeProduct8Fits(128, 127, 127)); // (128 + 127)·127·2 saturates
+        QVERIFY(!faulty::codeProduct8Fits(128, 255, 1));
+        checkCodeProduct<std::int16_t>(255, 32767);
+        checkCodeProduct<std::int8_t>(63, 63);
+    }
+
+private:
+    template <class T> static void checkCodeProduct(int dmax, int wmax) {
         for (const auto& [n, K, out] : {std::tuple{37, 9, 13}, {8, 1, 1}, {64, 64, 10},
-                                        {5, 2, 25}, {16, 0, 3}, {24, 5, 4}}) {
-            std::vector<std::int16_t> d(std::size_t(n * K)), w(std::size_t(K * out));
+                                        {5, 2, 25}, {16, 0, 3}, {24, 5, 4}, {2000, 67, 10}}) {
+            std::vector<T> d(std::size_t(n * K)), w(std::size_t(K * out));
             for (std::size_t i = 0; i < d.size(); ++i)
-                d[i] = std::int16_t(std::floor(draw(8, i, 0, -255, 256)));
+                d[i] = T(std::floor(draw(8, i, 0, -dmax, dmax + 1)));
             for (int r = 1; r < n; r += 3) // rows without a change
                 for (int k = 0; k < K; ++k)
                     d[std::size_t(k * n + r)] = 0;
             for (std::size_t i = 0; i < w.size(); ++i)
-                w[i] = std::int16_t(std::floor(draw(9, i, 0, -32767, 32768)));
-            QVERIFY(faulty::codeProductFits(K, 255, 32767));
+                w[i] = T(std::floor(draw(9, i, 0, -wmax, wmax + 1)));
             const double scale = std::ldexp(1.0, -7);
             std::vector<double> clean(std::size_t(n * out)), want(clean.size()),
                 shift(std::size_t(out), 0.0);
@@ -379,18 +394,17 @@ private slots:
                 }
             std::vector<double> z(clean.size(), -1.0);
             std::vector<std::uint8_t> changed(std::size_t(n), 7);
-            std::vector<std::int32_t> pairs;
+            std::vector<std::int32_t> packed;
             faulty::codeProductRows(d.data(), n, K, w.data(), out, scale, shift.data(),
-                                    clean.data(), z.data(), changed.data(), pairs);
-            const QString what = QString("n %1 K %2 out %3").arg(n).arg(K).arg(out);
+                                    clean.data(), z.data(), changed.data(), packed);
+            const QString what =
+                QString("%1 bits: n %2 K %3 out %4").arg(8 * sizeof(T)).arg(n).arg(K).arg(out);
             QVERIFY2(z == want, qPrintable(what));
             QVERIFY2(changed == wantChanged, qPrintable(what));
             if (out <= 2)
                 QVERIFY2(std::count(changed.begin(), changed.end(), 0) >= (n - 1) / 3,
                          qPrintable(what));
         }
-        QVERIFY(!faulty::codeProductFits(64, 255, 1 << 20));
-        QVERIFY(!faulty::codeProductFits(1 << 20, 255, 32767));
     }
 };
 

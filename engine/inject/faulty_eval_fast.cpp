@@ -78,6 +78,7 @@ FastFaultyEvaluator::Impl::Impl(const Model& m, const MatrixRM& x) : model(m), X
     wcodes.resize(m.layers.size());
     codeScale.assign(m.layers.size(), 0.0);
     codeStep.assign(m.layers.size(), 0.0);
+    narrow.assign(m.layers.size(), 0);
     faulty::FaultyTensors cleanOps;
     cleanOps.reset(m, {});
     const int bits = m.scheme.m();
@@ -104,6 +105,7 @@ FastFaultyEvaluator::Impl::Impl(const Model& m, const MatrixRM& x) : model(m), X
         for (Eigen::Index t = 0; t < k.size(); ++t)
             wcodes[l][std::size_t(t)] = std::int16_t(k[t]);
         codeStep[l] = q.step;
+        narrow[l] = faulty::codeProduct8Fits(2 * ly.in, q.kmax, wmax);
         codeScale[l] = q.step * std::ldexp(1.0, -m.scheme.f());
     }
 }
@@ -212,15 +214,21 @@ void FastFaultyEvaluator::Impl::fusedAlphaQreluDelta(State& st, std::size_t k,
     const double scale = q.scale, kmax = q.kmax;
     if (intDelta(st.deltaFor)) { // ΔA as codes k' − k
         const std::uint8_t* c8 = codes[st.deltaFor].data() + Eigen::Index(c) * n;
-        std::int16_t* d = st.dAi.data() + Eigen::Index(k) * n;
-        std::uint16_t any = 0;
-        for (Eigen::Index r = 0; r < n; ++r) {
-            const double x = std::min(std::max(std::fma(a, v[r], b), lo), hi);
-            const double kq = std::min(kmax, std::max(0.0, std::nearbyint(x * scale)));
-            d[r] = std::int16_t(std::int32_t(kq) - std::int32_t(c8[r]));
-            any |= std::uint16_t(d[r]);
+        if (narrow[st.deltaFor]) {
+            st.deltaAny = faulty::qreluCodeDelta(v, c8, st.dA8.data() + Eigen::Index(k) * n, n, a,
+                                                 b, lo, hi, scale, kmax) ||
+                          st.deltaAny;
+        } else {
+            std::int16_t* d = st.dAi.data() + Eigen::Index(k) * n;
+            std::uint16_t any = 0;
+            for (Eigen::Index r = 0; r < n; ++r) {
+                const double x = std::min(std::max(std::fma(a, v[r], b), lo), hi);
+                const double kq = std::min(kmax, std::max(0.0, std::nearbyint(x * scale)));
+                d[r] = std::int16_t(std::int32_t(kq) - std::int32_t(c8[r]));
+                any |= std::uint16_t(d[r]);
+            }
+            st.deltaAny = st.deltaAny || any != 0;
         }
-        st.deltaAny = st.deltaAny || any != 0;
     } else {
         const double* c0 = colOf(st.deltaFor, c);
         float* d = st.dAf.data() + Eigen::Index(k) * n;

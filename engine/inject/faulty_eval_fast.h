@@ -54,7 +54,20 @@ struct State {
     std::vector<double> zcol;           // delta product: Z' column-major
     std::vector<float> dAf, wcf, dZf;   // delta product, float
     std::vector<std::int16_t> dAi, wci; // delta product, integer codes (Impl::codes)
-    std::vector<std::int32_t> pairs;    // delta product, integer codes: scratch
+    std::vector<std::int8_t> dA8, wc8;  // the same in 8 bits (Impl::narrow)
+    template <class T> std::vector<T>& codeColumns() {
+        if constexpr (sizeof(T) == 1)
+            return dA8;
+        else
+            return dAi;
+    }
+    template <class T> std::vector<T>& codeWeights() {
+        if constexpr (sizeof(T) == 1)
+            return wc8;
+        else
+            return wci;
+    }
+    std::vector<std::int32_t> pairs; // delta product, integer codes: scratch
     // Fused alpha → qrelu → ΔA (Impl::fusedAlphaQreluDelta): the column is computed in `work`
     // (one L1-sized buffer reused by every column) and only its ΔA is kept; stale[k] marks slot k
     // whose A' column is then A[:,chan[k]] + ΔA[:,k] rather than col (Impl::faultyColumn).
@@ -97,10 +110,12 @@ struct FastFaultyEvaluator::Impl {
     // and whose integer product fits (codeProductFits): the clean A_l as qrelu codes A_l / step
     // (column-major, one byte each; ΔA then reads 1 byte per value instead of 8), the kernel as
     // codes W·2^f (row-major) and ΔA·W = (Σ Δcode·wcode)·codeScale[l], an exact integer product
-    // (code_product.h); ΔA is then kept as 16-bit codes (State::dAi). Else all empty.
+    // (code_product.h); ΔA is then kept as 16-bit codes (State::dAi), or as 8-bit codes
+    // (State::dA8) when narrow[l] (codeProduct8Fits). Else all empty.
     std::vector<std::vector<std::uint8_t>> codes;
     std::vector<std::vector<std::int16_t>> wcodes;
     std::vector<double> codeScale, codeStep;
+    std::vector<char> narrow;
     bool intDelta(std::size_t l) const { return !codes[l].empty(); }
 
     Impl(const Model& m, const MatrixRM& x);
@@ -132,7 +147,7 @@ struct FastFaultyEvaluator::Impl {
     void fillPatched(std::size_t l, std::size_t k, Scratch& s, double* z) const;
     void sparseProduct(std::size_t l, const double* W, const double* b, double* Z) const;
     void denseFromCols(std::size_t l, Scratch& s) const;
-    void denseFromColsCodes(std::size_t l, Scratch& s) const;
+    template <class T> void denseFromColsCodes(std::size_t l, Scratch& s) const;
     void beginDelta(State& st, std::size_t l) const;
     void deltaColumn(State& st, std::size_t k) const;
     std::size_t denseFromRows(std::size_t l, Scratch& s) const;

@@ -235,7 +235,8 @@ void FastFaultyEvaluator::Impl::beginDelta(State& st, std::size_t l) const {
     st.deltaFor = l;
     st.deltaAny = false;
     const std::size_t size = std::size_t(n) * std::size_t(model.layers[l].in);
-    if (intDelta(l) && st.dAi.size() < size) st.dAi.resize(size);
+    if (intDelta(l) && narrow[l] && st.dA8.size() < size) st.dA8.resize(size);
+    if (intDelta(l) && !narrow[l] && st.dAi.size() < size) st.dAi.resize(size);
     if (!intDelta(l) && exactFloat[l] && st.dAf.size() < size) st.dAf.resize(size);
     if (!exactFloat[l] && st.dA.size() < size) st.dA.resize(size);
 }
@@ -248,14 +249,19 @@ void FastFaultyEvaluator::Impl::deltaColumn(State& st, std::size_t k) const {
     st.stale[k] = 0;
     std::uint64_t any = 0;
     if (intDelta(st.deltaFor)) { // v and c0 on the qrelu grid: (v − c0)/step is an integer
-        std::int16_t* d = st.dAi.data() + Eigen::Index(k) * n;
         const double inv = 1.0 / codeStep[st.deltaFor]; // a power of two
-        std::uint16_t bits = 0;
-        for (Eigen::Index r = 0; r < n; ++r) {
-            d[r] = std::int16_t((v[r] - c0[r]) * inv);
-            bits |= std::uint16_t(d[r]);
-        }
-        any = bits;
+        const auto run = [&]<class T>(T* d) {
+            T bits = 0;
+            for (Eigen::Index r = 0; r < n; ++r) {
+                d[r] = T((v[r] - c0[r]) * inv);
+                bits |= d[r];
+            }
+            any = bits != 0;
+        };
+        if (narrow[st.deltaFor])
+            run(st.dA8.data() + Eigen::Index(k) * n);
+        else
+            run(st.dAi.data() + Eigen::Index(k) * n);
     } else if (exactFloat[st.deltaFor]) {
         float* d = st.dAf.data() + Eigen::Index(k) * n;
         for (Eigen::Index r = 0; r < n; ++r) {
@@ -276,6 +282,7 @@ void FastFaultyEvaluator::Impl::deltaColumn(State& st, std::size_t k) const {
 // A'[:,I]·ΔW[I,:] + Δb, with I the inputs of this layer's kernel flips and ΔW their deltas, as one
 // exact integer product (codes of ΔA and A', codes of W and ΔW) written row-major; → Rows
 // restricted to the rows where Z' ≠ Z.
+template <class T>
 void FastFaultyEvaluator::Impl::denseFromColsCodes(std::size_t l, Scratch& s) const {
     const Layer& ly = model.layers[l];
     State& st = s.st;
@@ -288,11 +295,15 @@ void FastFaultyEvaluator::Impl::denseFromColsCodes(std::size_t l, Scratch& s) co
         E += isKernel(ly, own[t]) && (t == 0 || !isKernel(ly, own[t - 1]) ||
                                       inputOf(ly, own[t]) != inputOf(ly, own[t - 1]));
     const auto cols = std::size_t(K + E);
-    if (st.dAi.size() < cols * std::size_t(n)) st.dAi.resize(cols * std::size_t(n));
-    st.wci.assign(cols * std::size_t(out), 0);
-    for (int k = 0; k < K; ++k)
-        std::copy_n(wcodes[l].data() + std::ptrdiff_t(st.chan[std::size_t(k)]) * out, out,
-                    st.wci.data() + std::ptrdiff_t(k) * out);
+    std::vector<T>& dA = st.codeColumns<T>();
+    std::vector<T>& wc = st.codeWeights<T>();
+    if (dA.size() < cols * std::size_t(n)) dA.resize(cols * std::size_t(n));
+    wc.assign(cols * std::size_t(out), 0);
+    for (int k = 0; k < K; ++k) {
+        const std::int16_t* w = wcodes[l].data() + std::ptrdiff_t(st.chan[std::size_t(k)]) * out;
+        std::transform(w, w + out, wc.data() + std::ptrdiff_t(k) * out,
+                       [](auto v) { return T(v); });
+    }
     st.shift.assign(std::size_t(out), 0.0);
     int e = K - 1, last = -1;
     for (const ParamFlip& f : own) {
@@ -303,20 +314,19 @@ void FastFaultyEvaluator::Impl::denseFromColsCodes(std::size_t l, Scratch& s) co
         }
         if (const int i = inputOf(ly, f); i != last) { // column K + e: the codes of A'[:,i]
             last = i;
-            std::int16_t* a = st.dAi.data() + std::ptrdiff_t(++e) * n;
+            T* a = dA.data() + std::ptrdiff_t(++e) * n;
             const std::uint8_t* c8 = codes[l].data() + std::ptrdiff_t(i) * n;
             const int k = st.slot[std::size_t(i)];
-            const std::int16_t* dk = k >= 0 ? st.dAi.data() + std::ptrdiff_t(k) * n : nullptr;
+            const T* dk = k >= 0 ? dA.data() + std::ptrdiff_t(k) * n : nullptr;
             for (Eigen::Index r = 0; r < n; ++r)
-                a[r] = std::int16_t(c8[r] + (dk ? dk[r] : 0));
+                a[r] = T(c8[r] + (dk ? dk[r] : 0));
         }
-        st.wci[std::size_t(e) * std::size_t(out) + std::size_t(outputOf(ly, f))] =
-            std::int16_t(d * toCode);
+        wc[std::size_t(e) * std::size_t(out) + std::size_t(outputOf(ly, f))] = T(d * toCode);
     }
     double* z = faulty::grow(st.row, std::size_t(n) * std::size_t(out));
     st.mark.resize(std::size_t(n));
-    faulty::codeProductRows(st.dAi.data(), n, int(cols), st.wci.data(), out, codeScale[l],
-                            st.shift.data(), rowAct(l + 1), z, st.mark.data(), st.pairs);
+    faulty::codeProductRows(dA.data(), n, int(cols), wc.data(), out, codeScale[l], st.shift.data(),
+                            rowAct(l + 1), z, st.mark.data(), st.pairs);
     // → Rows: the changed rows, moved up in place (nothing moves when every row changed).
     st.rows.clear();
     for (Eigen::Index r = 0; r < n; ++r) {
@@ -348,7 +358,10 @@ void FastFaultyEvaluator::Impl::denseFromCols(std::size_t l, Scratch& s) const {
         return;
     }
     if (intDelta(l)) {
-        denseFromColsCodes(l, s);
+        if (narrow[l])
+            denseFromColsCodes<std::int8_t>(l, s);
+        else
+            denseFromColsCodes<std::int16_t>(l, s);
         return;
     }
     computeDeltas(l, s);
