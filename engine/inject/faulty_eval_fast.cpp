@@ -274,6 +274,18 @@ FaultyOutcome FastFaultyEvaluator::evaluate(const std::vector<ParamFlip>& flips)
     for (const ParamFlip& f : s.flips)
         ++s.layerBegin[std::size_t(layerOfTensor(f.tensor)) + 1];
     std::partial_sum(s.layerBegin.begin(), s.layerBegin.end(), s.layerBegin.begin());
+    s.input.resize(s.flips.size());
+    s.output.resize(s.flips.size());
+    for (std::size_t l = 0; l < layers; ++l) { // one division per flip
+        const Layer& ly = m_model.layers[l];
+        const auto out = std::uint32_t(std::max(ly.out, 1));
+        for (std::size_t k = s.layerBegin[l]; k < s.layerBegin[l + 1]; ++k) {
+            const ParamFlip& f = s.flips[k];
+            const bool kernel = int(f.tensor) == ly.kernel;
+            s.input[k] = kernel ? int(f.index / out) : -1;
+            s.output[k] = kernel ? int(f.index % out) : int(f.index);
+        }
+    }
     faulty::State& st = s.st;
     st.kind = faulty::State::Kind::Clean;
     for (std::size_t l = 0; l < layers;) {

@@ -82,9 +82,12 @@ struct Scratch {
     std::vector<ParamFlip> flips; // canonical
     std::vector<double> deltas;   // δ = flip(w, mask) − w of flips[k] (Impl::computeDeltas)
     std::vector<std::size_t> layerBegin; // flips of layer l: [layerBegin[l], layerBegin[l+1])
+    std::vector<int> input, output; // of flips[k]: kernel W[i,j] → (i, j); else (−1, index)
     FaultyTensors tensors;
     State st;
     double delta(const ParamFlip& f) const { return deltas[std::size_t(&f - flips.data())]; }
+    int inputOf(const ParamFlip& f) const { return input[std::size_t(&f - flips.data())]; }
+    int outputOf(const ParamFlip& f) const { return output[std::size_t(&f - flips.data())]; }
 };
 
 } // namespace netsurf::faulty
@@ -151,7 +154,7 @@ struct FastFaultyEvaluator::Impl {
     void beginDelta(State& st, std::size_t l) const;
     void deltaColumn(State& st, std::size_t k) const;
     std::size_t denseFromRows(std::size_t l, Scratch& s) const;
-    void addOwnRows(std::size_t l, Flips own, State& st) const;
+    void addOwnRows(std::size_t l, Scratch& s) const;
     // State bookkeeping (faulty_eval_fast_state.cpp).
     void beginCols(State& st, int width) const;
     double* slotFor(State& st, std::size_t l, int c) const;

@@ -20,12 +20,6 @@ using ColMajorMap = Eigen::Map<Eigen::MatrixXd>;
 bool isKernel(const Layer& l, const ParamFlip& f) {
     return int(f.tensor) == l.kernel;
 }
-int inputOf(const Layer& l, const ParamFlip& f) {
-    return int(f.index / std::uint32_t(l.out));
-}
-int outputOf(const Layer& l, const ParamFlip& f) {
-    return isKernel(l, f) ? int(f.index % std::uint32_t(l.out)) : int(f.index);
-}
 // A patch of input column i streams the whole column when scattering its non-zeros would cost
 // more (the cost model of FastFaultyEvaluator).
 bool streamed(const faulty::SparseInput& sp, int i) {
@@ -96,8 +90,8 @@ std::size_t FastFaultyEvaluator::Impl::denseFromClean(std::size_t l, Scratch& s)
     double patch = 0;
     for (const ParamFlip& f : flipsOf(s, l)) {
         if (isKernel(ly, f))
-            patch += std::min(kScatter * double(sp.nnz(inputOf(ly, f))), kStream * rows);
-        std::uint8_t& j = seen[std::size_t(outputOf(ly, f))];
+            patch += std::min(kScatter * double(sp.nnz(s.inputOf(f))), kStream * rows);
+        std::uint8_t& j = seen[std::size_t(s.outputOf(f))];
         if (!j) patch += kStream * rows;
         j = 1;
     }
@@ -127,11 +121,11 @@ std::size_t FastFaultyEvaluator::Impl::patchColumns(std::size_t l, Scratch& s) c
     beginCols(st, ly.out);
     st.shift.assign(std::size_t(ly.out), 0.0);
     for (const ParamFlip& f : flipsOf(s, l)) {
-        const auto j = std::size_t(outputOf(ly, f));
+        const auto j = std::size_t(s.outputOf(f));
         if (st.slot[j] < 0) newSlot(st, int(j));
         if (!isKernel(ly, f))
             st.shift[j] += s.delta(f);
-        else if (const int i = inputOf(ly, f); !streamed(sp, i))
+        else if (const int i = s.inputOf(f); !streamed(sp, i))
             st.shift[j] += s.delta(f) * sp.mode[std::size_t(i)];
     }
     groupBySlot(l, s);
@@ -161,7 +155,7 @@ void FastFaultyEvaluator::Impl::groupBySlot(std::size_t l, Scratch& s) const {
     const Layer& ly = model.layers[l];
     State& st = s.st;
     const auto slotOf = [&](const ParamFlip& f) {
-        return std::size_t(st.slot[std::size_t(outputOf(ly, f))]);
+        return std::size_t(st.slot[std::size_t(s.outputOf(f))]);
     };
     st.bucket.assign(st.chan.size() + 1, 0);
     for (const ParamFlip& f : flipsOf(s, l))
@@ -178,14 +172,13 @@ void FastFaultyEvaluator::Impl::groupBySlot(std::size_t l, Scratch& s) const {
 // streamed) per kernel flip W[i,j].
 void FastFaultyEvaluator::Impl::fillPatched(std::size_t l, std::size_t k, Scratch& s,
                                             double* z) const {
-    const Layer& ly = model.layers[l];
     const faulty::SparseInput& sp = sparse[l];
     State& st = s.st;
     const int j = st.chan[k];
     MapVec(z, n) = ConstMapVec(colOf(l + 1, j), n).array() + st.shift[std::size_t(j)];
     for (int t = st.bucket[k]; t < st.bucket[k + 1]; ++t) {
         const std::size_t idx = std::size_t(st.order[std::size_t(t)]);
-        const int i = inputOf(ly, s.flips[idx]);
+        const int i = s.inputOf(s.flips[idx]);
         const double d = s.deltas[idx];
         if (streamed(sp, i)) {
             MapVec(z, n) += d * ConstMapVec(colOf(l, i), n);
@@ -292,8 +285,8 @@ void FastFaultyEvaluator::Impl::denseFromColsCodes(std::size_t l, Scratch& s) co
     computeDeltas(l, s);
     int E = 0; // extra columns: one per flipped input row I (kernel flips are sorted by index)
     for (std::size_t t = 0; t < own.size(); ++t)
-        E += isKernel(ly, own[t]) && (t == 0 || !isKernel(ly, own[t - 1]) ||
-                                      inputOf(ly, own[t]) != inputOf(ly, own[t - 1]));
+        E += isKernel(ly, own[t]) &&
+             (t == 0 || !isKernel(ly, own[t - 1]) || s.inputOf(own[t]) != s.inputOf(own[t - 1]));
     const auto cols = std::size_t(K + E);
     std::vector<T>& dA = st.codeColumns<T>();
     std::vector<T>& wc = st.codeWeights<T>();
@@ -312,7 +305,7 @@ void FastFaultyEvaluator::Impl::denseFromColsCodes(std::size_t l, Scratch& s) co
             st.shift[std::size_t(f.index)] += d;
             continue;
         }
-        if (const int i = inputOf(ly, f); i != last) { // column K + e: the codes of A'[:,i]
+        if (const int i = s.inputOf(f); i != last) { // column K + e: the codes of A'[:,i]
             last = i;
             T* a = dA.data() + std::ptrdiff_t(++e) * n;
             const std::uint8_t* c8 = codes[l].data() + std::ptrdiff_t(i) * n;
@@ -321,7 +314,7 @@ void FastFaultyEvaluator::Impl::denseFromColsCodes(std::size_t l, Scratch& s) co
             for (Eigen::Index r = 0; r < n; ++r)
                 a[r] = T(c8[r] + (dk ? dk[r] : 0));
         }
-        wc[std::size_t(e) * std::size_t(out) + std::size_t(outputOf(ly, f))] = T(d * toCode);
+        wc[std::size_t(e) * std::size_t(out) + std::size_t(s.outputOf(f))] = T(d * toCode);
     }
     double* z = faulty::grow(st.row, std::size_t(n) * std::size_t(out));
     st.mark.resize(std::size_t(n));
@@ -374,12 +367,12 @@ void FastFaultyEvaluator::Impl::denseFromCols(std::size_t l, Scratch& s) const {
         addDeltaProduct<double>(st, n, W, out, st.dA, st.wc, st.dZ, Z);
     for (const ParamFlip& f : own) { // W[i,j] += δ: Z'[:,j] += δ·A'_l[:,i]; b[j] += δ
         const double d = s.delta(f);
-        const int j = outputOf(ly, f);
+        const int j = s.outputOf(f);
         if (!isKernel(ly, f)) {
             Z.col(j).array() += d;
             continue;
         }
-        const int i = inputOf(ly, f), k = st.slot[std::size_t(i)];
+        const int i = s.inputOf(f), k = st.slot[std::size_t(i)];
         const double* x = k >= 0 ? faultyColumn(st, l, k, st.work) : colOf(l, i);
         Z.col(j) += d * ConstMapVec(x, n);
     }
@@ -407,7 +400,7 @@ std::size_t FastFaultyEvaluator::Impl::denseFromRows(std::size_t l, Scratch& s) 
     toRows(l, st);
     if (st.kind == State::Kind::Clean) return flipsOf(s, l).empty() ? l + 1 : denseFromClean(l, s);
     const Layer& ly = model.layers[l];
-    if (!flipsOf(s, l).empty()) addOwnRows(l, flipsOf(s, l), st);
+    if (!flipsOf(s, l).empty()) addOwnRows(l, s);
     const auto rows = Eigen::Index(st.rows.size());
     double* z = faulty::grow(st.spare, std::size_t(rows) * std::size_t(ly.out));
     faulty::denseLayer(st.row.data(), rows, ly, s.tensors.values(std::uint32_t(ly.kernel)),
@@ -420,7 +413,9 @@ std::size_t FastFaultyEvaluator::Impl::denseFromRows(std::size_t l, Scratch& s) 
 
 // Adds to Rows(R) of A'_l the rows this layer's own flips reach: rows s ∉ R with A_l[s,i] ≠ 0
 // for a kernel flip W[i,·]; every row for a bias flip. Their input rows are clean.
-void FastFaultyEvaluator::Impl::addOwnRows(std::size_t l, Flips own, State& st) const {
+void FastFaultyEvaluator::Impl::addOwnRows(std::size_t l, Scratch& s) const {
+    State& st = s.st;
+    const Flips own = flipsOf(s, l);
     const Layer& ly = model.layers[l];
     const std::size_t before = st.rows.size(), w = std::size_t(ly.in);
     if (before == std::size_t(n)) return; // every row is in R already
@@ -433,7 +428,7 @@ void FastFaultyEvaluator::Impl::addOwnRows(std::size_t l, Flips own, State& st) 
             std::fill(st.mark.begin(), st.mark.end(), std::uint8_t(1));
             break;
         }
-        const int i = inputOf(ly, f);
+        const int i = s.inputOf(f);
         if (sp.mode[std::size_t(i)] == 0.0) { // the non-zeros of A_l[:,i] are S's entries
             for (int e = sp.colStart[std::size_t(i)]; e < sp.colStart[std::size_t(i) + 1]; ++e)
                 st.mark[std::size_t(sp.colRow[std::size_t(e)])] = 1;
