@@ -17,6 +17,12 @@ struct SparseInput {
     std::vector<double> colVal;
     std::vector<int> rowStart, rowCol; // CSR: row r holds entries [rowStart[r], rowStart[r+1])
     std::vector<double> rowVal;
+    // The CSC entries compacted when S has at most 256 distinct values and N ≤ 65 536 (e.g. the
+    // 255 pixel levels of MNIST): colVal[e] = level[colCode[e]], colRow[e] = colRow16[e]. Three
+    // bytes per entry instead of twelve for the patches (else all empty).
+    std::vector<double> level;
+    std::vector<std::uint8_t> colCode;
+    std::vector<std::uint16_t> colRow16;
     Eigen::Index rows = 0; // N
 
     static SparseInput build(const Eigen::MatrixXd& A); // A: column-major N×in

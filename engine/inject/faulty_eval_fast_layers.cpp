@@ -45,6 +45,24 @@ void scatterAxpy(double* z, const int* row, const double* val, std::size_t count
         z[row[e]] += d * val[e];
 }
 
+// The same with the entries compacted (SparseInput::level): val[e] = level[code[e]].
+void scatterAxpy(double* z, const std::uint16_t* row, const std::uint8_t* code, const double* level,
+                 std::size_t count, double d) {
+    std::size_t e = 0;
+    for (; e + 8 <= count; e += 8) {
+        double v[8];
+        for (int t = 0; t < 8; ++t)
+            v[t] = d * level[code[e + t]];
+        double zz[8];
+        for (int t = 0; t < 8; ++t)
+            zz[t] = z[row[e + t]];
+        for (int t = 0; t < 8; ++t)
+            z[row[e + t]] = zz[t] + v[t];
+    }
+    for (; e < count; ++e)
+        z[row[e]] += d * level[code[e]];
+}
+
 // Z += ΔA·W[C,:] (Z: N×out column-major) with ΔA = A'_l − A_l (N×|C|, column-major, prepared by
 // Impl::deltaColumn) on the stored columns C. T = float when layer l's product is exact in single
 // precision (Impl::exactFloat), which halves the work; the sum is then the same exact value as in
@@ -185,8 +203,12 @@ void FastFaultyEvaluator::Impl::fillPatched(std::size_t l, std::size_t k, Scratc
             continue;
         }
         const auto e0 = std::size_t(sp.colStart[std::size_t(i)]);
-        scatterAxpy(z, sp.colRow.data() + e0, sp.colVal.data() + e0,
-                    std::size_t(sp.colStart[std::size_t(i) + 1]) - e0, d);
+        const std::size_t count = std::size_t(sp.colStart[std::size_t(i) + 1]) - e0;
+        if (sp.level.empty())
+            scatterAxpy(z, sp.colRow.data() + e0, sp.colVal.data() + e0, count, d);
+        else
+            scatterAxpy(z, sp.colRow16.data() + e0, sp.colCode.data() + e0, sp.level.data(), count,
+                        d);
     }
 }
 

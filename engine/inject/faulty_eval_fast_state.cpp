@@ -51,6 +51,20 @@ SparseInput SparseInput::build(const Eigen::MatrixXd& A) {
         }
         s.colStart[std::size_t(i) + 1] = int(s.colVal.size());
     }
+    s.level = s.colVal;
+    std::sort(s.level.begin(), s.level.end());
+    s.level.erase(std::unique(s.level.begin(), s.level.end()), s.level.end());
+    if (s.level.size() <= 256 && n <= 65536) {
+        s.colCode.resize(s.colVal.size());
+        s.colRow16.resize(s.colVal.size());
+        for (std::size_t e = 0; e < s.colVal.size(); ++e) {
+            s.colCode[e] = std::uint8_t(
+                std::lower_bound(s.level.begin(), s.level.end(), s.colVal[e]) - s.level.begin());
+            s.colRow16[e] = std::uint16_t(s.colRow[e]);
+        }
+    } else {
+        s.level.clear();
+    }
     // CSR from CSC: rows filled in column order.
     std::partial_sum(perRow.begin(), perRow.end(), perRow.begin());
     s.rowStart = perRow;
