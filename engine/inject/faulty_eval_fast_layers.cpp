@@ -27,14 +27,15 @@ bool streamed(const faulty::SparseInput& sp, int i) {
            FastFaultyEvaluator::kStream * double(sp.rows);
 }
 
-// z[row[e]] += d·val[e] for e < count (rows distinct), eight independent updates per step: the
+// z[row[e]] += d·val(e) for e < count (rows distinct), eight independent updates per step: the
 // loads of the next entries do not wait for the stores of the previous ones.
-void scatterAxpy(double* z, const int* row, const double* val, std::size_t count, double d) {
+template <class Row, class Value>
+void scatterAxpy(double* z, const Row* row, std::size_t count, double d, Value val) {
     std::size_t e = 0;
     for (; e + 8 <= count; e += 8) {
         double v[8];
         for (int t = 0; t < 8; ++t)
-            v[t] = d * val[e + t];
+            v[t] = d * val(e + t);
         double zz[8];
         for (int t = 0; t < 8; ++t)
             zz[t] = z[row[e + t]];
@@ -42,25 +43,7 @@ void scatterAxpy(double* z, const int* row, const double* val, std::size_t count
             z[row[e + t]] = zz[t] + v[t];
     }
     for (; e < count; ++e)
-        z[row[e]] += d * val[e];
-}
-
-// The same with the entries compacted (SparseInput::level): val[e] = level[code[e]].
-void scatterAxpy(double* z, const std::uint16_t* row, const std::uint8_t* code, const double* level,
-                 std::size_t count, double d) {
-    std::size_t e = 0;
-    for (; e + 8 <= count; e += 8) {
-        double v[8];
-        for (int t = 0; t < 8; ++t)
-            v[t] = d * level[code[e + t]];
-        double zz[8];
-        for (int t = 0; t < 8; ++t)
-            zz[t] = z[row[e + t]];
-        for (int t = 0; t < 8; ++t)
-            z[row[e + t]] = zz[t] + v[t];
-    }
-    for (; e < count; ++e)
-        z[row[e]] += d * level[code[e]];
+        z[row[e]] += d * val(e);
 }
 
 // Z += ΔA·W[C,:] (Z: N×out column-major) with ΔA = A'_l − A_l (N×|C|, column-major, prepared by
@@ -204,11 +187,16 @@ void FastFaultyEvaluator::Impl::fillPatched(std::size_t l, std::size_t k, Scratc
         }
         const auto e0 = std::size_t(sp.colStart[std::size_t(i)]);
         const std::size_t count = std::size_t(sp.colStart[std::size_t(i) + 1]) - e0;
-        if (sp.level.empty())
-            scatterAxpy(z, sp.colRow.data() + e0, sp.colVal.data() + e0, count, d);
-        else
-            scatterAxpy(z, sp.colRow16.data() + e0, sp.colCode.data() + e0, sp.level.data(), count,
-                        d);
+        if (sp.level.empty()) {
+            const double* val = sp.colVal.data() + e0;
+            scatterAxpy(z, sp.colRow.data() + e0, count, d,
+                        [val](std::size_t e) { return val[e]; });
+        } else { // compacted entries: S = level[code]
+            const std::uint8_t* code = sp.colCode.data() + e0;
+            const double* level = sp.level.data();
+            scatterAxpy(z, sp.colRow16.data() + e0, count, d,
+                        [code, level](std::size_t e) { return level[code[e]]; });
+        }
     }
 }
 
