@@ -221,6 +221,25 @@ void codeProductRows(const std::int8_t* d, Eigen::Index n, int K, const std::int
 #endif
 }
 
+namespace {
+
+// Rows [r0, n) of qreluCodeDelta, one at a time (vectorized by the compiler for 16 bits).
+template <class T>
+bool qreluCodeDeltaTail(const double* v, const std::uint8_t* c, T* d, Eigen::Index r0,
+                        Eigen::Index n, double a, double b, double lo, double hi, double scale,
+                        double kmax) {
+    T bits = 0;
+    for (Eigen::Index r = r0; r < n; ++r) {
+        const double x = std::min(std::max(std::fma(a, v[r], b), lo), hi);
+        const double k = std::min(kmax, std::max(0.0, std::nearbyint(x * scale)));
+        d[r] = T(std::int32_t(k) - std::int32_t(c[r]));
+        bits |= d[r];
+    }
+    return bits != 0;
+}
+
+} // namespace
+
 bool qreluCodeDelta(const double* v, const std::uint8_t* c, std::int8_t* d, Eigen::Index n,
                     double a, double b, double lo, double hi, double scale, double kmax) {
     Eigen::Index r = 0;
@@ -248,13 +267,12 @@ bool qreluCodeDelta(const double* v, const std::uint8_t* c, std::int8_t* d, Eige
     }
     any = !_mm_testz_si128(bits, bits);
 #endif
-    for (; r < n; ++r) {
-        const double x = std::min(std::max(std::fma(a, v[r], b), lo), hi);
-        const double k = std::min(kmax, std::max(0.0, std::nearbyint(x * scale)));
-        d[r] = std::int8_t(std::int32_t(k) - std::int32_t(c[r]));
-        any = any || d[r] != 0;
-    }
-    return any;
+    return qreluCodeDeltaTail(v, c, d, r, n, a, b, lo, hi, scale, kmax) || any;
+}
+
+bool qreluCodeDelta(const double* v, const std::uint8_t* c, std::int16_t* d, Eigen::Index n,
+                    double a, double b, double lo, double hi, double scale, double kmax) {
+    return qreluCodeDeltaTail(v, c, d, 0, n, a, b, lo, hi, scale, kmax);
 }
 
 } // namespace netsurf::faulty

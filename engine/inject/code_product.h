@@ -32,6 +32,9 @@ void codeProductRows(const std::int8_t* d, Eigen::Index n, int K, const std::int
 // d[r] ≠ 0. AVX2: 16 rows per step, the codes packed to bytes.
 bool qreluCodeDelta(const double* v, const std::uint8_t* c, std::int8_t* d, Eigen::Index n,
                     double a, double b, double lo, double hi, double scale, double kmax);
+// The same with 16-bit codes (kmax ≤ 32767), for the wider schemes.
+bool qreluCodeDelta(const double* v, const std::uint8_t* c, std::int16_t* d, Eigen::Index n,
+                    double a, double b, double lo, double hi, double scale, double kmax);
 
 // Whether K terms of |d| ≤ dmax and |w| ≤ wmax always sum below 2^31.
 inline bool codeProductFits(int K, double dmax, double wmax) {

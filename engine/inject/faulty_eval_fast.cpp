@@ -214,21 +214,12 @@ void FastFaultyEvaluator::Impl::fusedAlphaQreluDelta(State& st, std::size_t k,
     const double scale = q.scale, kmax = q.kmax;
     if (intDelta(st.deltaFor)) { // ΔA as codes k' − k
         const std::uint8_t* c8 = codes[st.deltaFor].data() + Eigen::Index(c) * n;
-        if (narrow[st.deltaFor]) {
-            st.deltaAny = faulty::qreluCodeDelta(v, c8, st.dA8.data() + Eigen::Index(k) * n, n, a,
-                                                 b, lo, hi, scale, kmax) ||
-                          st.deltaAny;
-        } else {
-            std::int16_t* d = st.dAi.data() + Eigen::Index(k) * n;
-            std::uint16_t any = 0;
-            for (Eigen::Index r = 0; r < n; ++r) {
-                const double x = std::min(std::max(std::fma(a, v[r], b), lo), hi);
-                const double kq = std::min(kmax, std::max(0.0, std::nearbyint(x * scale)));
-                d[r] = std::int16_t(std::int32_t(kq) - std::int32_t(c8[r]));
-                any |= std::uint16_t(d[r]);
-            }
-            st.deltaAny = st.deltaAny || any != 0;
-        }
+        const bool any = narrow[st.deltaFor]
+                             ? faulty::qreluCodeDelta(v, c8, st.dA8.data() + Eigen::Index(k) * n, n,
+                                                      a, b, lo, hi, scale, kmax)
+                             : faulty::qreluCodeDelta(v, c8, st.dAi.data() + Eigen::Index(k) * n, n,
+                                                      a, b, lo, hi, scale, kmax);
+        st.deltaAny = st.deltaAny || any;
     } else {
         const double* c0 = colOf(st.deltaFor, c);
         float* d = st.dAf.data() + Eigen::Index(k) * n;
