@@ -1,5 +1,7 @@
 #include "engine/core/parallel.h"
 
+#include "engine/core/product_blocking.h"
+
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
@@ -7,6 +9,7 @@
 namespace netsurf {
 
 void runInArena(int threads, const std::function<void()>& fn) {
+    pinProductBlocking();
     if (threads <= 0) {
         tbb::task_arena arena;
         arena.execute(fn);

@@ -11,7 +11,8 @@ struct ThreadConfig {
 };
 
 // Runs `fn` inside a task arena limited to `threads` (0 = default). All engine parallelism
-// started inside `fn` stays inside that arena.
+// started inside `fn` stays inside that arena. Pins Eigen's product blocking first
+// (product_blocking.h), so every job sums in the same order on every machine.
 void runInArena(int threads, const std::function<void()>& fn);
 
 // Calls fn(begin, end) on the fixed chunks [k·chunk, min(n, (k+1)·chunk)), k = 0.. in parallel.
