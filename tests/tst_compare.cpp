@@ -56,10 +56,20 @@ SweepResults results(const std::string& method, const std::string& id, SweepMode
                      std::uint64_t seed, const std::vector<double>& ps,
                      const std::vector<double>& bers, int reps, const AccuracyFn& acc,
                      const std::string& split = "test") {
-    // clang-format off
-    SweepResults r{id, method, "global", "all", mode, seed, "tiny",
-                   QuantScheme().str(), split, 0.25, "abc", {"accuracy"}, 0, {1.0}, {}};
-    // clang-format on
+    SweepResults r{.rankingId = id,
+                   .method = method,
+                   .order = "global",
+                   .population = "all",
+                   .mode = mode,
+                   .seed = seed,
+                   .benchmark = "tiny",
+                   .quantization = QuantScheme().str(),
+                   .evalSplit = split,
+                   .pruning = 0.25,
+                   .modelChecksum = "abc",
+                   .metricNames = {"accuracy"},
+                   .cleanLoss = 0,
+                   .cleanMetrics = {1.0}};
     for (double p : ps)
         for (double b : bers)
             for (int k = 0; k < reps; ++k) {

@@ -179,7 +179,7 @@ int benchRank(const Args& raw) {
     opt.seed = std::uint64_t(seed->value_or(0));
     StderrProgress progress(c.args.flag("quiet"));
     if (!std::filesystem::exists(modelPathFor(c.selector))) {
-        TrainRequest t{c.selector, 0, 0, false, c.threads, c.data};
+        TrainRequest t{.model = c.selector, .threads = c.threads, .data = c.data};
         if (auto tr = runTrainJob(t, progress); !tr) return reportError(tr.error());
     }
     auto file = loadSelectedModel(c.selector);

@@ -105,8 +105,8 @@ int cmdBenchInject(const Args& raw) {
     if (!split) return reportError(split.error());
     std::optional<Result<InjectBenchReport>> rep;
     runInArena(c.threads, [&] {
-        const FastFaultyEvaluator fast(file->model, split->first, split->second);
-        const DenseFaultyEvaluator dense(file->model, split->first, split->second);
+        const FastFaultyEvaluator fast(file->model, split->X, split->y);
+        const DenseFaultyEvaluator dense(file->model, split->X, split->y);
         rep.emplace(
             benchInjection(fast, dense, ranked->rankings.front().ranking, opt, progress, stop));
     });

@@ -22,7 +22,9 @@ constexpr const char* kHelp =
     "loss and metrics per repetition in <model dir>/experiments/<ranking id>/results.csv.\n"
     "Defaults: the seed notebook's grid (BER 0.001,0.005,0.01,0.05,0.1,0.15 x protection\n"
     "0.01,0.05,…,0.4), exhaustive mode, test split, K = 50. Only missing rows are computed\n"
-    "unless --rerun; the model is trained and ranked first when needed (seed S for both).\n"
+    "unless --rerun. S seeds the flips and the ranking; the model is trained (with seed S\n"
+    "and the benchmark's epochs) and ranked first when missing. An existing model is used\n"
+    "whatever seed it was trained with.\n"
     "LIST: comma-separated numbers, or the option repeated.\n";
 
 Status parseSweep(const CliArgs& args, SweepConfig& s) {

@@ -14,8 +14,10 @@ constexpr const char* kHelp =
     "                         [--workspace DIR] [--threads T] [--data-dir DIR] [--retrain]\n"
     "                         [--quiet] [--json]\n"
     "Trains B (default mnist_fnn) at scheme Q (default q<6,2,1>) and pruning P (default 0.125)\n"
-    "and writes <workspace>/B/<scheme>/prune_P/model.json and history.csv. An existing model is\n"
-    "reused unless --retrain.\n";
+    "and writes <workspace>/B/<scheme>/prune_P/model.json and history.csv (defaults: the\n"
+    "benchmark's epochs, seed 0). An existing model is reused unless --retrain; when --epochs\n"
+    "or --seed is given and the existing model was trained otherwise, train refuses and\n"
+    "--retrain replaces it.\n";
 
 nlohmann::json outcomeJson(const TrainOutcome& o) {
     const Model& m = o.file.model;
@@ -85,8 +87,8 @@ int cmdTrain(const Args& raw) {
 
     TrainRequest req;
     req.model = c.selector;
-    req.epochs = epochs->value_or(0);
-    req.seed = std::uint64_t(seed->value_or(0));
+    if (*epochs) req.epochs = int(**epochs);
+    if (*seed) req.seed = std::uint64_t(**seed);
     req.retrain = c.args.flag("retrain");
     req.threads = c.threads;
     req.data = c.data;

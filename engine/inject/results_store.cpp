@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fcntl.h>
 #include <nlohmann/json.hpp>
+#include <tuple>
 #include <unistd.h>
 
 #include "engine/core/file_io.h"
@@ -42,6 +43,7 @@ std::string header(const SweepResults& r, int threads) {
                     {"pruning", r.pruning},
                     {"eval_split", r.evalSplit},
                     {"model_checksum", r.modelChecksum},
+                    {"eval_data_checksum", r.evalDataChecksum},
                     {"metrics", r.metricNames},
                     {"clean", {{"loss", r.cleanLoss}, {"metrics", r.cleanMetrics}}},
                     {"netsurf_version", version()},
@@ -133,6 +135,7 @@ Status readHeader(std::string_view line, const fs::path& path, SweepResults& r) 
         r.pruning = h.at("pruning");
         r.evalSplit = h.at("eval_split");
         r.modelChecksum = h.at("model_checksum");
+        r.evalDataChecksum = h.value("eval_data_checksum", "");
         r.metricNames = h.at("metrics").get<std::vector<std::string>>();
         r.cleanLoss = h.at("clean").at("loss");
         r.cleanMetrics = h.at("clean").at("metrics").get<std::vector<double>>();
@@ -143,6 +146,46 @@ Status readHeader(std::string_view line, const fs::path& path, SweepResults& r) 
     return {};
 }
 
+std::string keyText(const SweepRow& r) {
+    return "protection " + shortestDouble(r.protection) + ", BER " + shortestDouble(r.ber) +
+           ", rep " + std::to_string(r.rep);
+}
+
+bool sameRow(const SweepRow& a, const SweepRow& b) {
+    return a.flips == b.flips && a.trueBer == b.trueBer && a.loss == b.loss &&
+           a.metrics == b.metrics && a.mismatchRate == b.mismatchRate;
+}
+
+// Rows sorted by key with repeated keys removed: identical repeats (two runs of the same
+// experiment at once, or a resume after both were killed) are dropped with a warning; two
+// different rows for one key cannot both be right, so the file is refused.
+Status dropDuplicateRows(const fs::path& path, std::vector<SweepRow>& rows,
+                         std::vector<std::string>* warnings) {
+    sortRows(rows);
+    std::size_t kept = 0, dropped = 0;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        if (kept > 0 &&
+            std::tie(rows[kept - 1].protection, rows[kept - 1].ber, rows[kept - 1].rep) ==
+                std::tie(rows[i].protection, rows[i].ber, rows[i].rep)) {
+            if (!sameRow(rows[kept - 1], rows[i]))
+                return Error::data(path.string() + " holds two different rows for " +
+                                   keyText(rows[i]) +
+                                   "; refusing to guess which is right (recompute the experiment "
+                                   "with inject --rerun)");
+            ++dropped;
+            continue;
+        }
+        if (kept != i) rows[kept] = std::move(rows[i]);
+        ++kept;
+    }
+    rows.resize(kept);
+    if (dropped && warnings)
+        warnings->push_back(path.string() + ": " + std::to_string(dropped) +
+                            " duplicate rows dropped (identical repeats of a (protection, BER, "
+                            "rep), as two runs of one experiment at once leave)");
+    return {};
+}
+
 } // namespace
 
 fs::path experimentDirectory(const fs::path& modelDir, const std::string& rankingId) {
@@ -150,7 +193,7 @@ fs::path experimentDirectory(const fs::path& modelDir, const std::string& rankin
 }
 
 void sortRows(std::vector<SweepRow>& rows) {
-    std::sort(rows.begin(), rows.end(), [](const SweepRow& a, const SweepRow& b) {
+    std::stable_sort(rows.begin(), rows.end(), [](const SweepRow& a, const SweepRow& b) {
         return std::tie(a.protection, a.ber, a.rep) < std::tie(b.protection, b.ber, b.rep);
     });
 }
@@ -208,6 +251,7 @@ Result<SweepResults> loadResultsFile(const fs::path& path, std::vector<std::stri
             warn("corrupt row skipped");
         pos = end + 1;
     }
+    if (auto st = dropDuplicateRows(path, r.rows, warnings); !st) return st.error();
     return r;
 }
 

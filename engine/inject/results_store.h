@@ -5,7 +5,8 @@
 //   benchmark,quantization,pruning,eval_split
 // Rows are appended in batches (flushed) while a sweep runs and rewritten sorted by
 // (protection, BER, rep) when it completes. A truncated last line (killed run) and corrupt rows
-// are reported (line number) and dropped; the other rows are kept.
+// are reported (line number) and dropped; the other rows are kept. Writers hold
+// `results.csv.lock` (FileLock) for the whole run, so two runs never write one file at once.
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -24,7 +25,9 @@ Status writeResultsFile(const std::filesystem::path& path, const SweepResults& r
 // Appends rows (identity columns from `identity`) and flushes them to disk.
 Status appendResultRows(const std::filesystem::path& path, const SweepResults& identity,
                         const std::vector<SweepRow>& rows);
-// Reads a results file. Unusable rows are skipped with a message in `warnings`.
+// Reads a results file; the rows come back sorted. Unusable rows are skipped and identical
+// repeats of a (protection, BER, rep) dropped, each with a message in `warnings`; two different
+// rows for one key are a data error.
 Result<SweepResults> loadResultsFile(const std::filesystem::path& path,
                                      std::vector<std::string>* warnings = nullptr);
 

@@ -1,5 +1,6 @@
 #include "engine/inject/sweep_file.h"
 
+#include "engine/core/file_lock.h"
 #include "engine/core/parallel.h"
 #include "engine/inject/results_store.h"
 
@@ -22,6 +23,16 @@ Result<std::vector<SweepRow>> existingRows(const fs::path& path, const SweepResu
         return Error::data(path.string() + " holds the " + toString(old->mode) + " run with seed " +
                            std::to_string(old->seed) + " on the " + old->evalSplit +
                            " split; use --rerun to replace it");
+    if (old->evalDataChecksum.empty() && !id.evalDataChecksum.empty())
+        warnings.push_back(path.string() + " was written before evaluation-data checksums were "
+                                           "recorded; its rows are kept as they are");
+    else if (old->evalDataChecksum != id.evalDataChecksum)
+        return Error::data(path.string() +
+                           " was computed on other evaluation data (dataset "
+                           "checksum " +
+                           old->evalDataChecksum.substr(0, 12) + "…, now " +
+                           id.evalDataChecksum.substr(0, 12) +
+                           "…); use --rerun to recompute it on the current data");
     return std::move(old->rows);
 }
 
@@ -31,6 +42,9 @@ Result<SweepFileOutcome> runSweepToFile(const FaultyEvalBase& ev, const Ranking&
                                         const SweepConfig& config, SweepResults id,
                                         const fs::path& path, bool rerun, const FaultSink& faults,
                                         ProgressSink& sink, std::stop_token stop) {
+    // One writer per results file for the whole run (read, resume, append, final rewrite).
+    auto lock = FileLock::acquire(path.string() + ".lock", path.string());
+    if (!lock) return lock.error();
     SweepFileOutcome out;
     std::vector<SweepRow> have;
     if (!rerun && fs::exists(path)) {

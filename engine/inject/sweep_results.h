@@ -29,6 +29,10 @@ struct SweepResults {
     std::string benchmark, quantization, evalSplit;
     double pruning = 0;
     std::string modelChecksum;
+    // SHA-256 of the evaluation data's source files (the dataset checksum): with the split name
+    // and the model (whose seed carves the training split) it fixes the evaluated rows exactly.
+    // Empty in files written before it was recorded.
+    std::string evalDataChecksum;
     std::vector<std::string> metricNames; // e.g. {"accuracy"} or {"mae", "r2", "pearson"}
     double cleanLoss = 0;
     std::vector<double> cleanMetrics;

@@ -14,23 +14,24 @@ namespace netsurf {
 
 namespace fs = std::filesystem;
 
-Result<std::pair<MatrixRM, Eigen::VectorXd>> loadEvalSplit(const ModelFile& file,
-                                                           const std::string& split,
-                                                           const DatasetOptions& options) {
+Result<EvalData> loadEvalSplit(const ModelFile& file, const std::string& split,
+                               const DatasetOptions& options) {
     if (split != "test" && split != "train")
         return Error::usage("--eval-split expects test or train, got '" + split + "'");
     const BenchmarkSpec spec = *benchmarkSpec(file.model.benchmark);
     auto data = loadDataset(spec.dataset, options);
     if (!data) return data.error();
-    if (split == "test") return std::pair{std::move(data->testX), std::move(data->testY)};
-    Splits s = makeSplits(*data, file.provenance.seed);
-    return std::pair{std::move(s.train.X), std::move(s.train.y)};
+    auto s = benchmarkSplits(*data, file.provenance.seed);
+    if (!s) return s.error();
+    Split& chosen = split == "test" ? s->test : s->train;
+    return EvalData{std::move(chosen.X), std::move(chosen.y), data->checksum};
 }
 
 namespace {
 
 SweepResults identityOf(const InjectRequest& req, const Ranking& r, const ModelFile& f,
-                        const std::string& checksum, const FaultyOutcome& clean) {
+                        const std::string& checksum, const std::string& dataChecksum,
+                        const FaultyOutcome& clean) {
     SweepResults id;
     id.rankingId = r.id;
     id.method = toString(r.config.method);
@@ -43,6 +44,7 @@ SweepResults identityOf(const InjectRequest& req, const Ranking& r, const ModelF
     id.pruning = f.pruning;
     id.evalSplit = req.evalSplit;
     id.modelChecksum = checksum;
+    id.evalDataChecksum = dataChecksum;
     for (const auto& [name, value] : clean.metrics) {
         id.metricNames.push_back(name);
         id.cleanMetrics.push_back(value);
@@ -79,8 +81,8 @@ Result<InjectOutcome> runInjectJob(const InjectRequest& req, ProgressSink& sink,
                                    std::stop_token stop) {
     if (auto st = validateSweepConfig(req.sweep); !st) return st.error();
     const auto t0 = std::chrono::steady_clock::now();
-    RankRequest rr{req.model, {req.method}, req.order, req.population, req.sweep.seed,
-                   req.samples, false, req.threads, req.data};
+    RankRequest rr{req.model,   {req.method}, req.order,   req.population, req.sweep.seed,
+                   req.samples, false,        req.threads, req.data};
     auto ranked = runRankJob(rr, sink, stop);
     if (!ranked) return ranked.error();
     InjectOutcome out;
@@ -91,11 +93,12 @@ Result<InjectOutcome> runInjectJob(const InjectRequest& req, ProgressSink& sink,
     if (!split) return split.error();
     std::unique_ptr<FastFaultyEvaluator> ev;
     runInArena(req.threads, [&] {
-        ev = std::make_unique<FastFaultyEvaluator>(file->model, split->first, split->second);
+        ev = std::make_unique<FastFaultyEvaluator>(file->model, split->X, split->y);
     });
-    SweepResults id = identityOf(req, out.ranking.ranking, *file, *checksum, ev->clean());
-    out.resultsPath =
-        experimentDirectory(ranked->modelPath.parent_path(), out.ranking.ranking.id) / "results.csv";
+    SweepResults id =
+        identityOf(req, out.ranking.ranking, *file, *checksum, split->checksum, ev->clean());
+    out.resultsPath = experimentDirectory(ranked->modelPath.parent_path(), out.ranking.ranking.id) /
+                      "results.csv";
     std::optional<Result<SweepFileOutcome>> run;
     runInArena(req.threads, [&] {
         run.emplace(runSweepToFile(*ev, out.ranking.ranking, req.sweep, std::move(id),

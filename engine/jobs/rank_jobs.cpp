@@ -19,15 +19,18 @@ Result<RankData> loadRankData(const ModelFile& file, std::size_t samples,
     auto data = loadDataset(spec.dataset, options);
     if (!data) return data.error();
     if (data->checksum != file.provenance.datasetChecksum)
-        sink.warning("dataset " + spec.dataset + " differs from the one the model was trained on "
-                     "(checksum " + data->checksum.substr(0, 12) + " vs " +
+        sink.warning("dataset " + spec.dataset +
+                     " differs from the one the model was trained on "
+                     "(checksum " +
+                     data->checksum.substr(0, 12) + " vs " +
                      file.provenance.datasetChecksum.substr(0, 12) + ")");
-    Splits splits = makeSplits(*data, file.provenance.seed);
-    const auto n = Eigen::Index(samples > 0 ? std::min(samples, splits.train.size())
-                                            : splits.train.size());
+    auto splits = benchmarkSplits(*data, file.provenance.seed);
+    if (!splits) return splits.error();
+    const Split& train = splits->train;
+    const auto n = Eigen::Index(samples > 0 ? std::min(samples, train.size()) : train.size());
     RankData d;
-    d.X = file.model.normalizer.apply(splits.train.X.topRows(n));
-    d.y = splits.train.y.head(n);
+    d.X = file.model.normalizer.apply(train.X.topRows(n));
+    d.y = train.y.head(n);
     return d;
 }
 
@@ -38,8 +41,8 @@ Result<Ranking> computeRanking(RankContext& ctx, const RankConfig& config,
     sink.progress({toString(config.method), 0, 1, "ranking"});
     auto scores = scoreFunction(config.method)(ctx, sink, stop);
     if (!scores) return scores.error();
-    if (scores->values.size() != (scores->kind == ScoreKind::PerBit ? ctx.population.bits()
-                                                                    : ctx.population.params.size()))
+    if (scores->values.size() !=
+        (scores->kind == ScoreKind::PerBit ? ctx.population.bits() : ctx.population.params.size()))
         return Error::internal(std::string(toString(config.method)) + " returned " +
                                std::to_string(scores->values.size()) + " scores");
     Ranking r;
@@ -81,8 +84,8 @@ Result<RankContext*> contextFor(SharedWork& w, const ModelFile& file, const Rank
 }
 
 Result<RankedFile> rankOne(RankMethod method, const RankRequest& req, const ModelFile& file,
-                           const fs::path& modelPath, const std::string& checksum,
-                           SharedWork& work, ProgressSink& sink, std::stop_token stop) {
+                           const fs::path& modelPath, const std::string& checksum, SharedWork& work,
+                           ProgressSink& sink, std::stop_token stop) {
     RankConfig c{method, req.order, req.population, req.seed, req.samples};
     Ranking probe;
     probe.config = c;
@@ -102,8 +105,7 @@ Result<RankedFile> rankOne(RankMethod method, const RankRequest& req, const Mode
     if (!r) return r.error();
     out.ranking = std::move(*r);
     RankingFileInfo info{file.model.benchmark, file.pruning, utcTimestamp()};
-    if (auto st = saveRankingFile(out.path, file.model, out.ranking, info); !st)
-        return st.error();
+    if (auto st = saveRankingFile(out.path, file.model, out.ranking, info); !st) return st.error();
     return out;
 }
 
@@ -113,8 +115,11 @@ Result<RankOutcome> runRankJob(const RankRequest& req, ProgressSink& sink, std::
     if (req.methods.empty()) return Error::usage("no ranking method given");
     RankOutcome out;
     out.modelPath = modelPathFor(req.model);
+    removeStaleTempFilesOf(req.model, sink);
     if (!fs::exists(out.modelPath)) {
-        TrainRequest t{req.model, 0, 0, false, req.threads, req.data};
+        // The model is trained with the request's seed (the seed of the ranking and sweep).
+        TrainRequest t{
+            .model = req.model, .seed = req.seed, .threads = req.threads, .data = req.data};
         auto trained = runTrainJob(t, sink, stop);
         if (!trained) return trained.error();
         out.trained = true;

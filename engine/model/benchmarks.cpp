@@ -19,13 +19,18 @@ BenchmarkSpec mnistLike(std::string name, std::string dataset, int pruneEnd, int
     s.name = std::move(name);
     s.dataset = std::move(dataset);
     // 784 → dense 64 → apply_alpha (reg 1) → qrelu → dense 10 → softmax
-    s.layers = {{LayerKind::Dense, 64}, {LayerKind::ApplyAlpha, 0, 1.0}, {LayerKind::QRelu},
-                {LayerKind::Dense, 10}, {LayerKind::Softmax}};
+    s.layers = {{LayerKind::Dense, 64},
+                {LayerKind::ApplyAlpha, 0, 1.0},
+                {LayerKind::QRelu},
+                {LayerKind::Dense, 10},
+                {LayerKind::Softmax}};
     s.loss = LossKind::CrossEntropy;
     s.batchSize = 64;
     s.epochs = epochs;
     s.pruning = {2, 2, pruneEnd};
     s.globalInputRange = true;
+    s.task = TaskKind::Classification;
+    s.inputShape = {28, 28};
     return s;
 }
 
@@ -46,6 +51,8 @@ Result<BenchmarkSpec> benchmarkSpec(std::string_view name) {
         s.batchSize = 32;
         s.epochs = 800;
         s.pruning = {2, 2, 10};
+        s.task = TaskKind::Regression;
+        s.inputShape = {9};
         return s;
     }
     if (name == "smartpixel_small") {
@@ -53,18 +60,20 @@ Result<BenchmarkSpec> benchmarkSpec(std::string_view name) {
         s.name = "smartpixel_small";
         s.dataset = "smartpixel";
         // 13 → dense 58 → α → batchnorm → qrelu → dense 3 → softmax
-        s.layers = {{LayerKind::Dense, 58}, {LayerKind::ApplyAlpha, 0, 1.0},
-                    {LayerKind::BatchNorm}, {LayerKind::QRelu}, {LayerKind::Dense, 3},
-                    {LayerKind::Softmax}};
+        s.layers = {{LayerKind::Dense, 58}, {LayerKind::ApplyAlpha, 0, 1.0}, {LayerKind::BatchNorm},
+                    {LayerKind::QRelu},     {LayerKind::Dense, 3},           {LayerKind::Softmax}};
         s.loss = LossKind::CrossEntropy;
         s.batchSize = 1024;
         s.epochs = 150;
         s.pruning = {2, 2, 10};
         s.earlyStopPatience = 10;
+        s.task = TaskKind::Classification;
+        s.inputShape = {13};
         return s;
     }
     std::string valid;
-    for (const auto& n : benchmarkNames()) valid += (valid.empty() ? "" : ", ") + n;
+    for (const auto& n : benchmarkNames())
+        valid += (valid.empty() ? "" : ", ") + n;
     return Error::usage("unknown benchmark '" + std::string(name) + "' (expected one of " + valid +
                         ")");
 }
@@ -89,23 +98,23 @@ void glorotInit(Tensor& t, std::uint64_t seed, std::uint64_t tensorId) {
     // Glorot uniform: U(−l, l), l = sqrt(6 / (fan_in + fan_out)).
     const double limit = std::sqrt(6.0 / double(t.rows + t.cols));
     for (Eigen::Index i = 0; i < t.size(); ++i) {
-        const double u = toUnit(hashKey(seed, std::uint64_t(RngPurpose::Init), tensorId,
-                                        std::uint64_t(i)));
+        const double u =
+            toUnit(hashKey(seed, std::uint64_t(RngPurpose::Init), tensorId, std::uint64_t(i)));
         t.values[i] = (2.0 * u - 1.0) * limit;
     }
 }
 
 } // namespace
 
-Model buildModel(const BenchmarkSpec& spec, const QuantScheme& scheme, const Dataset& data,
-                 std::uint64_t seed) {
+Model modelSkeleton(const BenchmarkSpec& spec, const QuantScheme& scheme, TaskKind task,
+                    const std::vector<int>& inputShape, int inputs) {
     Model m;
     m.benchmark = spec.name;
     m.scheme = scheme;
-    m.task = data.task;
+    m.task = task;
     m.loss = spec.loss;
-    m.inputShape = data.inputShape;
-    m.inputs = int(data.trainX.cols());
+    m.inputShape = inputShape;
+    m.inputs = inputs;
     int width = m.inputs;
     int counts[5] = {0, 0, 0, 0, 0};
     for (const LayerSpec& ls : spec.layers) {
@@ -119,7 +128,6 @@ Model buildModel(const BenchmarkSpec& spec, const QuantScheme& scheme, const Dat
         switch (ls.kind) {
         case LayerKind::Dense:
             l.kernel = addTensor(m, l.name, "kernel", l.in, l.out, 0.0, true, true);
-            glorotInit(m.tensors[std::size_t(l.kernel)], seed, std::uint64_t(l.kernel));
             l.bias = addTensor(m, l.name, "bias", 1, l.out, 0.0, true, false);
             break;
         case LayerKind::ApplyAlpha:
@@ -133,14 +141,25 @@ Model buildModel(const BenchmarkSpec& spec, const QuantScheme& scheme, const Dat
             l.movingVariance = addTensor(m, l.name, "moving_variance", 1, l.out, 1.0, false, false);
             break;
         case LayerKind::QRelu:
-        case LayerKind::Softmax: break;
+        case LayerKind::Softmax:
+            break;
         }
         width = l.out;
         m.layers.push_back(std::move(l));
     }
     m.outputs = width;
+    return m;
+}
+
+Model buildModel(const BenchmarkSpec& spec, const QuantScheme& scheme, const Dataset& data,
+                 std::uint64_t seed) {
+    Model m = modelSkeleton(spec, scheme, data.task, data.inputShape, int(data.trainX.cols()));
+    for (const Layer& l : m.layers)
+        if (l.kind == LayerKind::Dense)
+            glorotInit(m.tensors[std::size_t(l.kernel)], seed, std::uint64_t(l.kernel));
     for (auto& t : m.tensors)
-        if (t.trainable) t.values = t.values.cwiseMax(scheme.minValue()).cwiseMin(scheme.maxValue());
+        if (t.trainable)
+            t.values = t.values.cwiseMax(scheme.minValue()).cwiseMin(scheme.maxValue());
     return m;
 }
 

@@ -1,5 +1,7 @@
 #include "engine/model/evaluate.h"
 
+#include <limits>
+
 #include "engine/core/parallel.h"
 
 namespace netsurf {
@@ -22,7 +24,7 @@ EvalResult evaluateModel(const Model& model, const MatrixRM& rawX, const Eigen::
     });
     double total = 0;
     for (double l : chunkLoss) total += l;
-    r.loss = n ? total / double(n) : 0.0;
+    r.loss = n ? total / double(n) : std::numeric_limits<double>::quiet_NaN();
     r.metrics = computeMetrics(model.task, r.outputs, y);
     return r;
 }

@@ -56,11 +56,16 @@ Eigen::VectorXi argmaxRows(const MatrixRM& out) {
 
 Metrics computeMetrics(TaskKind task, const MatrixRM& out, const Eigen::VectorXd& y) {
     const double n = double(y.size());
+    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+    if (y.size() == 0) // no samples: every metric is undefined
+        return task == TaskKind::Classification
+                   ? Metrics{{"accuracy", nan}}
+                   : Metrics{{"mae", nan}, {"r2", nan}, {"pearson", nan}};
     if (task == TaskKind::Classification) {
         const Eigen::VectorXi p = argmaxRows(out);
         std::size_t correct = 0;
         for (Eigen::Index i = 0; i < y.size(); ++i) correct += p[i] == int(y[i]) ? 1 : 0;
-        return {{"accuracy", n > 0 ? double(correct) / n : 0.0}};
+        return {{"accuracy", double(correct) / n}};
     }
     const Eigen::VectorXd o = out.col(0);
     const double mae = (o - y).cwiseAbs().mean();

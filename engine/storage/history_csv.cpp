@@ -15,7 +15,7 @@ std::string num(double v) {
 }
 } // namespace
 
-Status saveHistoryCsv(const std::filesystem::path& path, const std::vector<EpochRecord>& history) {
+std::string historyCsv(const std::vector<EpochRecord>& history) {
     std::string out = "epoch,loss";
     if (!history.empty()) {
         for (const auto& [k, v] : history.front().metrics) out += "," + k;
@@ -30,7 +30,11 @@ Status saveHistoryCsv(const std::filesystem::path& path, const std::vector<Epoch
         for (const auto& [k, v] : r.valMetrics) out += "," + num(v);
         out += "," + num(r.sparsity) + "," + num(r.seconds) + "\n";
     }
-    return atomicWriteFile(path, out);
+    return out;
+}
+
+Status saveHistoryCsv(const std::filesystem::path& path, const std::vector<EpochRecord>& history) {
+    return atomicWriteFile(path, historyCsv(history));
 }
 
 } // namespace netsurf

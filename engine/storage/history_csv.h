@@ -7,6 +7,8 @@
 
 namespace netsurf {
 
+// The file's text (header + one row per epoch).
+std::string historyCsv(const std::vector<EpochRecord>& history);
 Status saveHistoryCsv(const std::filesystem::path& path, const std::vector<EpochRecord>& history);
 
 } // namespace netsurf

@@ -53,7 +53,9 @@ json provenanceJson(const ModelProvenance& p) {
             {"epochs", p.epochs},         {"epochs_run", p.epochsRun},
             {"best_epoch", p.bestEpoch},  {"early_stopped", p.earlyStopped},
             {"threads", p.threads},       {"train_seconds", p.trainSeconds},
-            {"date", p.date}};
+            {"date", p.date},
+            {"history_sha256", p.historySha256},
+            {"instruction_set", p.instructionSet}};
 }
 
 } // namespace

@@ -24,6 +24,10 @@ struct ModelProvenance {
     int threads = 0;
     double trainSeconds = 0;
     std::string date;            // ISO 8601 UTC
+    // SHA-256 of the history.csv written with this model (the two are one unit: a history that
+    // does not match is left by an interrupted replacement). Empty in older files.
+    std::string historySha256;
+    std::string instructionSet;  // of the build that trained it, e.g. "x86-64-v3 (AVX2, FMA)"
 };
 
 struct ModelFile {

@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/core/file_io.h"
+#include "engine/model/model_check.h"
 #include "engine/storage/model_file.h"
 
 #include <cmath>
@@ -32,7 +33,9 @@ Eigen::VectorXd readVector(const json& j, const std::string& what) {
     return v;
 }
 
-Tensor readTensor(const json& j, const QuantScheme& q) {
+// Shape, values and mask of one tensor; the model-wide rules (grid, pruned zeros, roles) are
+// checked by checkModelInvariants once the whole model is read.
+Tensor readTensor(const json& j) {
     Tensor t;
     t.name = j.at("name").get<std::string>();
     t.role = j.at("role").get<std::string>();
@@ -46,31 +49,22 @@ Tensor readTensor(const json& j, const QuantScheme& q) {
     t.values = readVector(j.at("values"), "values of tensor " + t.name);
     require(t.values.size() == Eigen::Index(t.rows) * t.cols,
             "tensor " + t.name + " has " + std::to_string(t.values.size()) + " values, expected " +
-                std::to_string(t.rows * t.cols) + " for shape [" + std::to_string(t.rows) + ", " +
-                std::to_string(t.cols) + "]");
+                std::to_string(Eigen::Index(t.rows) * t.cols) + " for shape [" +
+                std::to_string(t.rows) + ", " + std::to_string(t.cols) + "]");
     if (j.contains("mask")) {
         t.mask = j.at("mask").get<std::vector<std::uint8_t>>();
         require(t.mask.size() == std::size_t(t.values.size()),
                 "mask of tensor " + t.name + " has the wrong length");
     }
-    if (t.trainable)
-        for (Eigen::Index i = 0; i < t.size(); ++i)
-            require(q.isRepresentable(t.values[i]) && (t.kept(i) || t.values[i] == 0.0),
-                    "tensor " + t.name + " value " + std::to_string(t.values[i]) + " at index " +
-                        std::to_string(i) + " is not a stored value of " + q.str());
     return t;
 }
 
-int tensorRef(const Model& m, const json& refs, const char* role, int rows, int cols,
-              const std::string& layer) {
-    require(refs.contains(role), "layer " + layer + " lacks its " + role + " tensor");
-    const int idx = m.tensorIndex(refs.at(role).get<std::string>());
-    require(idx >= 0, "layer " + layer + " refers to a missing " + role + " tensor");
-    const Tensor& t = m.tensors[std::size_t(idx)];
-    require(t.rows == rows && t.cols == cols,
-            "tensor " + t.name + " has shape [" + std::to_string(t.rows) + ", " +
-                std::to_string(t.cols) + "], expected [" + std::to_string(rows) + ", " +
-                std::to_string(cols) + "] for layer " + layer);
+// Index of the tensor a layer names for `role`; −1 when the layer names none.
+int tensorRef(const Model& m, const json& refs, const char* role, const std::string& layer) {
+    if (!refs.contains(role)) return -1;
+    const std::string name = refs.at(role).get<std::string>();
+    const int idx = m.tensorIndex(name);
+    require(idx >= 0, "layer " + layer + " refers to a missing " + role + " tensor " + name);
     return idx;
 }
 
@@ -89,26 +83,38 @@ Layer readLayer(const Model& m, const json& j, int width) {
     const json refs = j.value("tensors", json::object());
     switch (l.kind) {
     case LayerKind::Dense:
-        l.kernel = tensorRef(m, refs, "kernel", l.in, l.out, l.name);
-        l.bias = tensorRef(m, refs, "bias", 1, l.out, l.name);
+        l.kernel = tensorRef(m, refs, "kernel", l.name);
+        l.bias = tensorRef(m, refs, "bias", l.name);
         break;
     case LayerKind::ApplyAlpha:
-        l.alpha = tensorRef(m, refs, "alpha", 1, l.out, l.name);
-        l.beta = tensorRef(m, refs, "beta", 1, l.out, l.name);
+        l.alpha = tensorRef(m, refs, "alpha", l.name);
+        l.beta = tensorRef(m, refs, "beta", l.name);
         l.reg = j.value("reg", 0.0);
         break;
     case LayerKind::BatchNorm:
-        l.gamma = tensorRef(m, refs, "gamma", 1, l.out, l.name);
-        l.beta = tensorRef(m, refs, "beta", 1, l.out, l.name);
-        l.movingMean = tensorRef(m, refs, "moving_mean", 1, l.out, l.name);
-        l.movingVariance = tensorRef(m, refs, "moving_variance", 1, l.out, l.name);
+        l.gamma = tensorRef(m, refs, "gamma", l.name);
+        l.beta = tensorRef(m, refs, "beta", l.name);
+        l.movingMean = tensorRef(m, refs, "moving_mean", l.name);
+        l.movingVariance = tensorRef(m, refs, "moving_variance", l.name);
         l.epsilon = j.value("epsilon", 1e-3);
         l.momentum = j.value("momentum", 0.99);
         break;
     case LayerKind::QRelu:
-    case LayerKind::Softmax: break;
+    case LayerKind::Softmax:
+        break;
     }
     return l;
+}
+
+// One of the allowed strings of a key; anything else names the key and the choices.
+std::string oneOf(const json& j, const char* key, std::initializer_list<const char*> allowed) {
+    const std::string v = j.at(key).get<std::string>();
+    std::string list;
+    for (const char* a : allowed) {
+        if (v == a) return v;
+        list += (list.empty() ? "" : " or ") + std::string(a);
+    }
+    throw FormatError{std::string("\"") + key + "\" is '" + v + "', expected " + list};
 }
 
 ModelProvenance readProvenance(const json& p) {
@@ -126,6 +132,8 @@ ModelProvenance readProvenance(const json& p) {
     r.threads = p.value("threads", 0);
     r.trainSeconds = p.value("train_seconds", 0.0);
     r.date = p.value("date", "");
+    r.historySha256 = p.value("history_sha256", "");
+    r.instructionSet = p.value("instruction_set", "");
     return r;
 }
 
@@ -139,10 +147,11 @@ ModelFile readModel(const json& j) {
     require(scheme.ok(), scheme.ok() ? "" : scheme.error().message);
     m.scheme = *scheme;
     m.benchmark = j.at("benchmark").get<std::string>();
-    m.task = j.at("task").get<std::string>() == "regression" ? TaskKind::Regression
-                                                             : TaskKind::Classification;
-    m.loss = j.at("loss").get<std::string>() == "mse" ? LossKind::MeanSquaredError
-                                                      : LossKind::CrossEntropy;
+    m.task = oneOf(j, "task", {"classification", "regression"}) == "regression"
+                 ? TaskKind::Regression
+                 : TaskKind::Classification;
+    m.loss = oneOf(j, "loss", {"cross_entropy", "mse"}) == "mse" ? LossKind::MeanSquaredError
+                                                                 : LossKind::CrossEntropy;
     m.inputShape = j.at("input_shape").get<std::vector<int>>();
     m.inputs = j.at("inputs").get<int>();
     m.outputs = j.at("outputs").get<int>();
@@ -152,25 +161,27 @@ ModelFile readModel(const json& j) {
     m.normalizer.max = readVector(nz.at("max"), "normalizer max").transpose();
     m.normalizer.outMin = nz.at("out_min").get<double>();
     m.normalizer.outMax = nz.at("out_max").get<double>();
-    require(m.normalizer.min.size() == m.inputs && m.normalizer.max.size() == m.inputs,
-            "the normalizer does not have one min/max per input");
-    for (const json& t : j.at("tensors")) m.tensors.push_back(readTensor(t, m.scheme));
+    for (const json& t : j.at("tensors"))
+        m.tensors.push_back(readTensor(t));
     int width = m.inputs;
     for (const json& l : j.at("layers")) {
         m.layers.push_back(readLayer(m, l, width));
         width = m.layers.back().out;
     }
-    require(!m.layers.empty() && width == m.outputs,
-            "the layers produce " + std::to_string(width) + " outputs, expected " +
-                std::to_string(m.outputs));
+    require(!m.layers.empty() && width == m.outputs, "the layers produce " + std::to_string(width) +
+                                                         " outputs, expected " +
+                                                         std::to_string(m.outputs));
     if (j.contains("test_evaluation"))
         for (const auto& [k, v] : j.at("test_evaluation").items()) {
             // JSON has no NaN: an undefined metric (e.g. Pearson of a constant output) is null
             const double x = v.is_null() ? std::nan("") : v.get<double>();
-            if (k == "loss") f.testLoss = x;
-            else f.testMetrics.emplace_back(k, x);
+            if (k == "loss")
+                f.testLoss = x;
+            else
+                f.testMetrics.emplace_back(k, x);
         }
     f.provenance = readProvenance(j.value("provenance", json::object()));
+    if (auto st = checkModelInvariants(m, f.pruning); !st) throw FormatError{st.error().message};
     return f;
 }
 

@@ -37,6 +37,21 @@ Splits makeSplits(const Dataset& data, std::uint64_t seed) {
     return s;
 }
 
+Result<Splits> benchmarkSplits(const Dataset& data, std::uint64_t seed) {
+    Splits s = makeSplits(data, seed);
+    for (const auto& [name, split] :
+         {std::pair{"training", &s.train}, std::pair{"validation", &s.validation},
+          std::pair{"test", &s.test}})
+        if (split->size() < kMinSplitRows)
+            return Error::data("dataset " + data.name + " (" + data.sourceDetail + ") gives a " +
+                               name + " split of " + std::to_string(split->size()) +
+                               " rows; every split needs at least " +
+                               std::to_string(kMinSplitRows) + " (the data has " +
+                               std::to_string(data.trainX.rows()) + " training and " +
+                               std::to_string(data.testX.rows()) + " test rows)");
+    return s;
+}
+
 Status validateSplitName(std::string_view name) {
     if (name == "train" || name == "validation" || name == "test") return {};
     return Error::usage("unknown split '" + std::string(name) +

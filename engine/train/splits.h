@@ -22,6 +22,15 @@ struct Splits {
 // by (seed, ValidationSplit), kept in ascending order; train keeps the rest in dataset order.
 Splits makeSplits(const Dataset& data, std::uint64_t seed);
 
+// Fewest rows a split of a benchmark's dataset may have: below that a loss or metric (R²,
+// Pearson, accuracy) over it is not meaningful, and an empty split would have none at all.
+constexpr std::size_t kMinSplitRows = 10;
+
+// makeSplits for a benchmark's dataset: a data error naming the dataset, its source and the
+// split when the training (after the carve-out), validation or test split has fewer than
+// kMinSplitRows rows.
+Result<Splits> benchmarkSplits(const Dataset& data, std::uint64_t seed);
+
 // "train", "validation" or "test"; anything else is a usage error.
 Status validateSplitName(std::string_view name);
 Result<const Split*> selectSplit(const Splits& splits, std::string_view name);
