@@ -8,6 +8,8 @@
 
 #include "engine/compare/compare_csv.h"
 #include "engine/core/file_io.h"
+#include "engine/core/message_text.h"
+#include "engine/core/number_format.h"
 #include "engine/core/parallel.h"
 #include "engine/core/sha256.h"
 #include "engine/inject/results_store.h"
@@ -92,7 +94,8 @@ Result<std::vector<std::size_t>> primaryMetrics(const std::vector<GroupCompariso
         std::string names;
         for (const auto& n : available)
             names += (names.empty() ? "" : ", ") + n;
-        return Error::usage("unknown metric '" + requested + "' (available: " + names + ")");
+        return Error::usage("unknown metric " + quoteValue(requested) + " (available: " + names +
+                            ")");
     }
     return out;
 }

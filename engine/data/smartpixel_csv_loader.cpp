@@ -4,6 +4,8 @@
 #include <cmath>
 
 #include "engine/core/file_io.h"
+#include "engine/core/message_text.h"
+#include "engine/core/number_format.h"
 #include "engine/core/sha256.h"
 
 namespace netsurf {
@@ -134,8 +136,8 @@ Result<CsvTable> parseNumericCsv(std::string_view text, const std::string& name)
             double v = 0;
             if (!parseNumber(fields[c], v))
                 return Error::data(name + ": line " + std::to_string(lineNo) + ", column " +
-                                   std::to_string(c + 1) + ": '" + std::string(fields[c]) +
-                                   "' is not a number (expected numeric cells)");
+                                   std::to_string(c + 1) + ": " + quoteValue(fields[c]) +
+                                   " is not a number (expected numeric cells)");
             t.values.push_back(v);
         }
         ++t.rows;
