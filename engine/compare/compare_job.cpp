@@ -36,7 +36,7 @@ std::vector<fs::path> resultFiles(const fs::path& experimentsDir) {
 std::string identityMismatch(const SweepResults& r, const ModelSelector& sel) {
     if (r.benchmark != sel.benchmark) return "benchmark " + r.benchmark;
     if (r.quantization != sel.scheme.str()) return "scheme " + r.quantization;
-    if (std::abs(r.pruning - sel.pruning) > 1e-12) return "pruning " + std::to_string(r.pruning);
+    if (std::abs(r.pruning - sel.pruning) > 1e-12) return "pruning " + shortestDouble(r.pruning);
     if (r.rows.empty()) return "no rows";
     return {};
 }

@@ -86,7 +86,7 @@ Result<Eigen::VectorXd> readLabels(const std::string& text, const fs::path& file
     for (std::size_t r = 0; r < t->rows; ++r) {
         const double v = t->values[r * t->header.size() + std::size_t(c)];
         if (v != 0.0 && v != 1.0 && v != 2.0)
-            return Error::data(file.string() + ": label " + std::to_string(v) + " on data row " +
+            return Error::data(file.string() + ": label " + shortestDouble(v) + " on data row " +
                                std::to_string(r + 1) + " (expected 0, 1 or 2)");
         y[Eigen::Index(r)] = v;
     }

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <set>
 #include <tuple>
 
+#include "engine/core/number_format.h"
 #include "engine/core/parallel.h"
 #include "engine/core/rng.h"
 #include "engine/quant/quant_scheme.h"
@@ -23,14 +23,11 @@ Status checkList(const std::vector<double>& v, const char* what, bool (*ok)(doub
                  const char* range) {
     if (v.empty()) return Error::usage(std::string("the ") + what + " list is empty");
     for (double x : v) {
-        if (!ok(x)) {
-            char buf[64];
-            std::snprintf(buf, sizeof buf, "%g", x);
-            return Error::usage(std::string(what) + " " + buf + " is out of range (expected " +
-                                range + ")");
-        }
+        if (!ok(x))
+            return Error::usage(std::string(what) + " " + shortestDouble(x) +
+                                " is out of range (expected " + range + ")");
         if (std::count(v.begin(), v.end(), x) > 1)
-            return Error::usage(std::string("the ") + what + " list repeats " + std::to_string(x));
+            return Error::usage(std::string("the ") + what + " list repeats " + shortestDouble(x));
     }
     return {};
 }
