@@ -128,6 +128,24 @@ std::vector<std::uint32_t> FlipPlanner::flips(const PointPlan& pl, int rep) cons
     return ids;
 }
 
+std::vector<std::string> lowBerWarnings(const FlipPlanner& planner, const SweepConfig& config) {
+    std::size_t most = 0; // largest S of the grid: S·BER < 0.5 there ⇔ at every level
+    for (double p : config.protections)
+        most = std::max(most, planner.susceptible(p));
+    std::vector<std::string> out;
+    for (double ber : config.bers) {
+        if (double(most) * ber >= 0.5) continue;
+        out.push_back("BER " + shortestDouble(ber) +
+                      " gives fewer than one expected flip at every protection level (S·BER < "
+                      "0.5 with at most S = " +
+                      std::to_string(most) + " susceptible bits); " +
+                      (config.mode == SweepMode::Exhaustive
+                           ? "exhaustive mode runs it at one flip per repetition"
+                           : "montecarlo mode flips no bit in most of its repetitions"));
+    }
+    return out;
+}
+
 std::vector<ParamFlip> toParamFlips(const BitPopulation& pop,
                                     const std::vector<std::uint32_t>& ids) {
     const std::uint32_t m = std::uint32_t(pop.bitsPerParam);
