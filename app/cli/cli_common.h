@@ -32,8 +32,8 @@ Result<std::optional<long long>> boundedInteger(const CliArgs& args, const std::
                                                 long long lo, long long hi);
 DatasetOptions parseDataOptions(const CliArgs& args);
 
-// The common start of every model command: parses `raw` with the selector options plus
-// `valued` and the flags json, quiet and help plus `flags`; prints `help` for --help; refuses
+// The common start of every model command: parses `raw` with `options` plus the selector
+// options (single-valued) and the flags json, quiet and help; prints `help` for --help; refuses
 // positional arguments; parses the selector, --threads and the data options. Returns the
 // parsed command, or the exit code to return (0 after --help, else the error's code).
 struct ModelCommand {
@@ -43,9 +43,7 @@ struct ModelCommand {
     DatasetOptions data;
 };
 std::variant<ModelCommand, int> parseModelCommand(const std::vector<std::string>& raw,
-                                                  const std::set<std::string>& valued,
-                                                  const std::set<std::string>& flags,
-                                                  const char* help);
+                                                  OptionSet options, const char* help);
 
 // A stop token requested on the first SIGINT/SIGTERM (the running job stops after its current
 // batch and keeps what it wrote); a second signal terminates the process as usual.

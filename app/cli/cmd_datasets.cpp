@@ -8,6 +8,7 @@
 #include "app/cli/cli_args.h"
 #include "app/cli/cli_output.h"
 #include "app/cli/commands.h"
+#include "engine/core/message_text.h"
 #include "engine/data/dataset.h"
 
 namespace netsurf::cli {
@@ -76,11 +77,12 @@ void printTable(const std::string& dataDir, const std::vector<DatasetInfo>& info
 } // namespace
 
 int cmdDatasets(const Args& args) {
-    auto parsed = CliArgs::parse(args, {"data-dir", "smartpixel-dir"}, {"json"});
+    auto parsed =
+        CliArgs::parse(args, {.valued = {"data-dir", "smartpixel-dir"}, .flags = {"json"}});
     if (!parsed) return reportError(parsed.error());
     if (!parsed->positional().empty())
-        return reportError(Error::usage("datasets takes no positional argument (got '" +
-                                        parsed->positional().front() + "')"));
+        return reportError(Error::usage("datasets takes no positional argument (got " +
+                                        quoteValue(parsed->positional().front()) + ")"));
     DatasetOptions options;
     if (auto dir = parsed->value("data-dir")) options.dataDir = *dir;
     if (auto dir = parsed->value("smartpixel-dir")) options.smartpixelDir = *dir;
