@@ -15,6 +15,12 @@ namespace netsurf::cli {
 
 namespace {
 
+constexpr const char* kHelp =
+    "usage: netsurf-cli datasets [--data-dir DIR] [--smartpixel-dir DIR] [--json]\n"
+    "Loads every benchmark dataset and lists its source, split sizes (train as used for\n"
+    "fitting, validation, test), input shape, output and SHA-256 checksum. Exits with 1 when any\n"
+    "dataset is missing or corrupt.\n";
+
 std::string shapeText(const std::vector<int>& shape) {
     std::string s;
     for (std::size_t i = 0; i < shape.size(); ++i)
@@ -78,8 +84,12 @@ void printTable(const std::string& dataDir, const std::vector<DatasetInfo>& info
 
 int cmdDatasets(const Args& args) {
     auto parsed =
-        CliArgs::parse(args, {.valued = {"data-dir", "smartpixel-dir"}, .flags = {"json"}});
+        CliArgs::parse(args, {.valued = {"data-dir", "smartpixel-dir"}, .flags = {"json", "help"}});
     if (!parsed) return reportError(parsed.error());
+    if (parsed->flag("help")) {
+        std::printf("%s", kHelp);
+        return 0;
+    }
     if (!parsed->positional().empty())
         return reportError(Error::usage("datasets takes no positional argument (got " +
                                         quoteValue(parsed->positional().front()) + ")"));
