@@ -42,6 +42,13 @@ Result<int> parseThreads(const CliArgs& args) {
     if (!*t) return 0;
     if (**t < 1 || **t > 1024)
         return Error::usage("--threads expects a number of threads between 1 and 1024");
+    const int cores = hardwareConcurrency();
+    if (**t > cores) {
+        printWarning("--threads " + std::to_string(**t) + " exceeds the " + std::to_string(cores) +
+                     (cores == 1 ? " core" : " cores") + " of this machine; using " +
+                     std::to_string(cores));
+        return cores;
+    }
     return int(**t);
 }
 

@@ -20,6 +20,8 @@ namespace netsurf::cli {
 const std::set<std::string>& selectorOptions();
 
 Result<ModelSelector> parseSelector(const CliArgs& args);
+// --threads T (1..1024; 0 when absent = all cores). Above the machine's cores it warns once on
+// stderr and returns the core count.
 Result<int> parseThreads(const CliArgs& args);
 // The numbers of a list option: comma-separated and/or repeated (--ber 0.01,0.1 --ber 0.2).
 Result<std::vector<double>> numberList(const CliArgs& args, const std::string& name);
