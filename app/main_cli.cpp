@@ -1,10 +1,14 @@
 // netsurf-cli: the NetSurf engine, headless.
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "app/cli/cli_output.h"
 #include "app/cli/commands.h"
+#include "engine/core/message_text.h"
 #include "engine/core/version.h"
 
 namespace {
@@ -25,8 +29,10 @@ void printUsage() {
         "  rank-quality  judge every ranking present against the exact oracle\n"
         "  bench         benchmarks of NetSurf's own speed (bench train, bench rank)\n"
         "\n"
-        "Every command accepts --json (one JSON object on stdout) and --help.\n"
-        "Exit codes: 0 success, 1 data error, 2 usage error.\n");
+        "Every command accepts --json (one JSON object on stdout; on an error the object\n"
+        "{\"error\", \"kind\", \"exit_code\"}) and --help. An option given twice is refused\n"
+        "unless it is a list (--ber, --protection, --method of rank, --value).\n"
+        "Exit codes: 0 success, 1 data error, 2 usage error, 130 cancelled.\n");
 }
 
 } // namespace
@@ -47,6 +53,7 @@ int main(int argc, char** argv) {
         return 0;
     }
     const Args args(argv + 2, argv + argc);
+    setJsonErrors(std::find(argv + 1, argv + argc, std::string_view("--json")) != argv + argc);
     if (cmd == "datasets") return cmdDatasets(args);
     if (cmd == "quant") return cmdQuant(args);
     if (cmd == "train") return cmdTrain(args);
@@ -57,9 +64,7 @@ int main(int argc, char** argv) {
     if (cmd == "protect") return cmdProtect(args);
     if (cmd == "compare") return cmdCompare(args);
     if (cmd == "bench") return cmdBench(args);
-    std::fprintf(stderr,
-                 "netsurf-cli: error: unknown command '%s' (expected datasets, quant, train, "
-                 "evaluate, rank, rank-quality, inject, compare, protect or bench)\n",
-                 cmd.c_str());
-    return 2;
+    return reportError(netsurf::Error::usage("unknown command " + netsurf::quoteValue(cmd) +
+                                             " (expected datasets, quant, train, evaluate, rank, "
+                                             "rank-quality, inject, compare, protect or bench)"));
 }

@@ -3,11 +3,11 @@
 #include <charconv>
 #include <cmath>
 
+#include "engine/core/message_text.h"
+
 namespace netsurf::cli {
 
-Result<CliArgs> CliArgs::parse(const std::vector<std::string>& args,
-                               const std::set<std::string>& valued,
-                               const std::set<std::string>& flags) {
+Result<CliArgs> CliArgs::parse(const std::vector<std::string>& args, const OptionSet& options) {
     CliArgs out;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
@@ -21,18 +21,24 @@ Result<CliArgs> CliArgs::parse(const std::vector<std::string>& args,
             inlineValue = name.substr(eq + 1);
             name = name.substr(0, eq);
         }
-        if (flags.count(name)) {
+        const bool repeatable = options.repeatable.count(name) > 0;
+        if (options.flags.count(name)) {
             if (inlineValue) return Error::usage("option --" + name + " takes no value");
             out.m_flags.insert(name);
-        } else if (valued.count(name)) {
+        } else if (repeatable || options.valued.count(name)) {
             if (!inlineValue) {
                 if (i + 1 >= args.size())
                     return Error::usage("option --" + name + " expects a value");
                 inlineValue = args[++i];
             }
-            out.m_values[name].push_back(*inlineValue);
+            std::vector<std::string>& values = out.m_values[name];
+            if (!repeatable && !values.empty())
+                return Error::usage("option --" + name + " given twice (" +
+                                    clipValue(values.front()) + " and " + clipValue(*inlineValue) +
+                                    "); it takes one value");
+            values.push_back(*inlineValue);
         } else {
-            return Error::usage("unknown option --" + name);
+            return Error::usage("unknown option --" + clipValue(name));
         }
     }
     return out;
@@ -69,7 +75,7 @@ Result<std::optional<double>> CliArgs::number(const std::string& name) const {
     auto v = value(name);
     if (!v) return std::optional<double>{};
     auto d = parseDouble(*v);
-    if (!d) return Error::usage("--" + name + " expects a number, got '" + *v + "'");
+    if (!d) return Error::usage("--" + name + " expects a number, got " + quoteValue(*v));
     return std::optional<double>{*d};
 }
 
@@ -77,7 +83,7 @@ Result<std::optional<long long>> CliArgs::integer(const std::string& name) const
     auto v = value(name);
     if (!v) return std::optional<long long>{};
     auto d = parseInteger(*v);
-    if (!d) return Error::usage("--" + name + " expects an integer, got '" + *v + "'");
+    if (!d) return Error::usage("--" + name + " expects an integer, got " + quoteValue(*v));
     return std::optional<long long>{*d};
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // Minimal command-line parser for netsurf-cli subcommands: `--name value`, `--name=value`,
-// boolean flags and repeated options. Unknown options are usage errors (exit code 2).
+// boolean flags and repeatable list options. Unknown options are usage errors (exit code 2).
 #include <map>
 #include <optional>
 #include <set>
@@ -11,15 +11,21 @@
 
 namespace netsurf::cli {
 
+// The options a command accepts, without the leading "--". A single-valued option given twice
+// is a usage error ("option --epochs given twice (5 and 9); it takes one value"); only the
+// list options a command declares repeatable may appear more than once.
+struct OptionSet {
+    std::set<std::string> valued{};     // options taking one value, at most once
+    std::set<std::string> repeatable{}; // options taking a value, any number of times (lists)
+    std::set<std::string> flags{};      // boolean options (repeating one changes nothing)
+};
+
 class CliArgs {
 public:
-    // `valued`: options taking a value; `flags`: boolean options. Both without the leading "--".
-    static Result<CliArgs> parse(const std::vector<std::string>& args,
-                                 const std::set<std::string>& valued,
-                                 const std::set<std::string>& flags);
+    static Result<CliArgs> parse(const std::vector<std::string>& args, const OptionSet& options);
 
     bool flag(const std::string& name) const { return m_flags.count(name) > 0; }
-    std::optional<std::string> value(const std::string& name) const; // last occurrence
+    std::optional<std::string> value(const std::string& name) const; // the (last) value
     std::vector<std::string> values(const std::string& name) const;  // all occurrences
     const std::vector<std::string>& positional() const { return m_positional; }
 

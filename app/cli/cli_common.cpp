@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "app/cli/cli_output.h"
+#include "engine/core/message_text.h"
+#include "engine/core/parallel.h"
 #include "engine/storage/workspace.h"
 
 namespace netsurf::cli {
@@ -40,6 +42,13 @@ Result<int> parseThreads(const CliArgs& args) {
     if (!*t) return 0;
     if (**t < 1 || **t > 1024)
         return Error::usage("--threads expects a number of threads between 1 and 1024");
+    const int cores = hardwareConcurrency();
+    if (**t > cores) {
+        printWarning("--threads " + std::to_string(**t) + " exceeds the " + std::to_string(cores) +
+                     (cores == 1 ? " core" : " cores") + " of this machine; using " +
+                     std::to_string(cores));
+        return cores;
+    }
     return int(**t);
 }
 
@@ -54,21 +63,18 @@ Result<std::optional<long long>> boundedInteger(const CliArgs& args, const std::
 }
 
 std::variant<ModelCommand, int> parseModelCommand(const std::vector<std::string>& raw,
-                                                  const std::set<std::string>& valued,
-                                                  const std::set<std::string>& flags,
-                                                  const char* help) {
-    auto allValued = selectorOptions();
-    allValued.insert(valued.begin(), valued.end());
-    auto allFlags = flags;
-    allFlags.insert({"json", "quiet", "help"});
-    auto args = CliArgs::parse(raw, allValued, allFlags);
+                                                  OptionSet options, const char* help) {
+    options.valued.insert(selectorOptions().begin(), selectorOptions().end());
+    options.flags.insert({"json", "quiet", "help"});
+    auto args = CliArgs::parse(raw, options);
     if (!args) return reportError(args.error());
     if (args->flag("help")) {
         std::printf("%s", help);
         return 0;
     }
     if (!args->positional().empty())
-        return reportError(Error::usage("unexpected argument '" + args->positional()[0] + "'"));
+        return reportError(
+            Error::usage("unexpected argument " + quoteValue(args->positional()[0])));
     auto sel = parseSelector(*args);
     if (!sel) return reportError(sel.error());
     auto threads = parseThreads(*args);
@@ -99,7 +105,7 @@ Result<std::vector<double>> numberList(const CliArgs& args, const std::string& n
             if (end == std::string::npos) end = v.size();
             const std::string item = v.substr(start, end - start);
             auto x = parseDouble(item);
-            if (!x) return Error::usage("--" + name + " expects numbers, got '" + item + "'");
+            if (!x) return Error::usage("--" + name + " expects numbers, got " + quoteValue(item));
             out.push_back(*x);
             start = end + 1;
         }
@@ -165,7 +171,7 @@ void StderrProgress::progress(const Progress& p) {
 void StderrProgress::warning(const std::string& message) {
     if (m_lineOpen) std::fputc('\n', stderr);
     m_lineOpen = false;
-    std::fprintf(stderr, "netsurf-cli: warning: %s\n", message.c_str());
+    printWarning(message);
 }
 
 } // namespace netsurf::cli

@@ -20,6 +20,8 @@ namespace netsurf::cli {
 const std::set<std::string>& selectorOptions();
 
 Result<ModelSelector> parseSelector(const CliArgs& args);
+// --threads T (1..1024; 0 when absent = all cores). Above the machine's cores it warns once on
+// stderr and returns the core count.
 Result<int> parseThreads(const CliArgs& args);
 // The numbers of a list option: comma-separated and/or repeated (--ber 0.01,0.1 --ber 0.2).
 Result<std::vector<double>> numberList(const CliArgs& args, const std::string& name);
@@ -32,8 +34,8 @@ Result<std::optional<long long>> boundedInteger(const CliArgs& args, const std::
                                                 long long lo, long long hi);
 DatasetOptions parseDataOptions(const CliArgs& args);
 
-// The common start of every model command: parses `raw` with the selector options plus
-// `valued` and the flags json, quiet and help plus `flags`; prints `help` for --help; refuses
+// The common start of every model command: parses `raw` with `options` plus the selector
+// options (single-valued) and the flags json, quiet and help; prints `help` for --help; refuses
 // positional arguments; parses the selector, --threads and the data options. Returns the
 // parsed command, or the exit code to return (0 after --help, else the error's code).
 struct ModelCommand {
@@ -43,9 +45,7 @@ struct ModelCommand {
     DatasetOptions data;
 };
 std::variant<ModelCommand, int> parseModelCommand(const std::vector<std::string>& raw,
-                                                  const std::set<std::string>& valued,
-                                                  const std::set<std::string>& flags,
-                                                  const char* help);
+                                                  OptionSet options, const char* help);
 
 // A stop token requested on the first SIGINT/SIGTERM (the running job stops after its current
 // batch and keeps what it wrote); a second signal terminates the process as usual.

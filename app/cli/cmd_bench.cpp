@@ -7,6 +7,7 @@
 #include "app/cli/commands.h"
 #include "engine/bench/rank_bench.h"
 #include "engine/bench/train_bench.h"
+#include "engine/core/message_text.h"
 #include "engine/core/parallel.h"
 #include "engine/jobs/rank_jobs.h"
 #include "engine/storage/workspace.h"
@@ -83,7 +84,7 @@ void printReport(const TrainBenchReport& r) {
 }
 
 int benchTrain(const Args& raw) {
-    auto parsed = parseModelCommand(raw, {"epochs", "repeats", "rows", "seed"}, {}, kHelp);
+    auto parsed = parseModelCommand(raw, {.valued = {"epochs", "repeats", "rows", "seed"}}, kHelp);
     if (const int* code = std::get_if<int>(&parsed)) return *code;
     ModelCommand& c = std::get<ModelCommand>(parsed);
     auto epochs = boundedInteger(c.args, "epochs", 1, 10000);
@@ -160,7 +161,8 @@ void printRank(const RankBenchReport& r, const std::string& model) {
 }
 
 int benchRank(const Args& raw) {
-    auto parsed = parseModelCommand(raw, {"method", "samples", "bits", "seed"}, {}, kHelp);
+    auto parsed = parseModelCommand(
+        raw, {.valued = {"samples", "bits", "seed"}, .repeatable = {"method"}}, kHelp);
     if (const int* code = std::get_if<int>(&parsed)) return *code;
     ModelCommand& c = std::get<ModelCommand>(parsed);
     auto samples = boundedInteger(c.args, "samples", 1, 100000000);
@@ -210,10 +212,11 @@ int cmdBench(const Args& args) {
         std::printf("%s", kHelp);
         return 0;
     }
-    if (what.empty())
-        return reportError(Error::usage("bench expects what to measure: train, rank or inject"));
+    if (what.empty() || what.rfind("--", 0) == 0) // e.g. `bench --json`
+        return reportError(Error::usage("bench expects what to measure first: train, rank or "
+                                        "inject"));
     return reportError(
-        Error::usage("unknown bench '" + what + "' (expected: train, rank or inject)"));
+        Error::usage("unknown bench " + quoteValue(what) + " (expected: train, rank or inject)"));
 }
 
 } // namespace netsurf::cli

@@ -5,6 +5,7 @@
 #include "app/cli/cli_output.h"
 #include "app/cli/commands.h"
 #include "engine/bench/inject_bench.h"
+#include "engine/core/message_text.h"
 #include "engine/core/parallel.h"
 #include "engine/jobs/inject_job.h"
 
@@ -66,42 +67,64 @@ void printReport(const InjectBenchReport& r) {
                 r.gridDenseSeconds / r.gridFastSeconds);
 }
 
-} // namespace
-
-int cmdBenchInject(const Args& raw) {
-    auto parsed = parseModelCommand(
-        raw, {"method", "protection", "sets", "eval-split", "seed", "ber"}, {"skip-grid"}, kHelp);
-    if (const int* code = std::get_if<int>(&parsed)) return *code;
-    ModelCommand& c = std::get<ModelCommand>(parsed);
-    auto sets = boundedInteger(c.args, "sets", 1, 100000);
-    if (!sets) return reportError(sets.error());
-    auto seed = boundedInteger(c.args, "seed", 0, (1LL << 62));
-    if (!seed) return reportError(seed.error());
-    auto prot = c.args.number("protection");
-    if (!prot) return reportError(prot.error());
-    auto method = parseRankMethod(c.args.value("method").value_or("qpolargrad"));
-    if (!method) return reportError(method.error());
+struct BenchInjectArgs {
     InjectBenchOptions opt;
+    RankMethod method = RankMethod::QPolarGrad;
+    std::string split;
+};
+
+Result<BenchInjectArgs> parseOptions(const CliArgs& args) {
+    auto sets = boundedInteger(args, "sets", 1, 100000);
+    if (!sets) return sets.error();
+    auto seed = boundedInteger(args, "seed", 0, (1LL << 62));
+    if (!seed) return seed.error();
+    auto prot = args.number("protection");
+    if (!prot) return prot.error();
+    auto method = parseRankMethod(args.value("method").value_or("qpolargrad"));
+    if (!method) return method.error();
+    BenchInjectArgs a;
+    a.method = *method;
+    a.split = args.value("eval-split").value_or("test");
+    if (a.split != "test" && a.split != "train")
+        return Error::usage("--eval-split expects test or train, got " + quoteValue(a.split));
+    InjectBenchOptions& opt = a.opt;
     opt.grid.seed = std::uint64_t(seed->value_or(0));
     opt.protection = prot->value_or(0.1);
     opt.flipSets = std::size_t(sets->value_or(128));
-    opt.skipGrid = c.args.flag("skip-grid");
+    opt.skipGrid = args.flag("skip-grid");
     opt.grid.protections = {0.01, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4};
-    if (!c.args.values("ber").empty()) {
-        auto bers = numberList(c.args, "ber");
-        if (!bers) return reportError(bers.error());
+    if (!args.values("ber").empty()) {
+        auto bers = numberList(args, "ber");
+        if (!bers) return bers.error();
         opt.grid.bers = std::move(*bers);
     }
     if (opt.protection < 0 || opt.protection >= 1)
-        return reportError(Error::usage("--protection expects 0 <= F < 1"));
+        return Error::usage("--protection expects 0 <= F < 1");
+    return a;
+}
+
+} // namespace
+
+int cmdBenchInject(const Args& raw) {
+    auto parsed =
+        parseModelCommand(raw,
+                          {.valued = {"method", "protection", "sets", "eval-split", "seed"},
+                           .repeatable = {"ber"},
+                           .flags = {"skip-grid"}},
+                          kHelp);
+    if (const int* code = std::get_if<int>(&parsed)) return *code;
+    ModelCommand& c = std::get<ModelCommand>(parsed);
+    auto a = parseOptions(c.args);
+    if (!a) return reportError(a.error());
+    const InjectBenchOptions& opt = a->opt;
     StderrProgress progress(c.args.flag("quiet"));
     const auto stop = installInterruptHandler();
-    RankRequest rr{c.selector, {*method}, RankOrder::Plane, Population::All, opt.grid.seed,
-                   0,          false,     c.threads,        c.data};
+    RankRequest rr{c.selector, {a->method}, RankOrder::Plane, Population::All, opt.grid.seed,
+                   0,          false,       c.threads,        c.data};
     auto ranked = runRankJob(rr, progress, stop);
     if (!ranked) return reportError(ranked.error());
     const ModelFile* file = &ranked->file;
-    auto split = loadEvalSplit(*file, c.args.value("eval-split").value_or("test"), c.data);
+    auto split = loadEvalSplit(*file, a->split, c.data);
     if (!split) return reportError(split.error());
     std::optional<Result<InjectBenchReport>> rep;
     runInArena(c.threads, [&] {

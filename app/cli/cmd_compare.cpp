@@ -177,7 +177,8 @@ void printOutcome(const CompareOutcome& o) {
 } // namespace
 
 int cmdCompare(const Args& raw) {
-    auto parsed = parseModelCommand(raw, {"baseline", "metric", "seed"}, {"bootstrap"}, kHelp);
+    auto parsed = parseModelCommand(
+        raw, {.valued = {"baseline", "metric", "seed"}, .flags = {"bootstrap"}}, kHelp);
     if (const int* code = std::get_if<int>(&parsed)) return *code;
     ModelCommand& c = std::get<ModelCommand>(parsed);
     auto seed = boundedInteger(c.args, "seed", 0, (1LL << 62));

@@ -8,11 +8,18 @@
 #include "app/cli/cli_args.h"
 #include "app/cli/cli_output.h"
 #include "app/cli/commands.h"
+#include "engine/core/message_text.h"
 #include "engine/data/dataset.h"
 
 namespace netsurf::cli {
 
 namespace {
+
+constexpr const char* kHelp =
+    "usage: netsurf-cli datasets [--data-dir DIR] [--smartpixel-dir DIR] [--json]\n"
+    "Loads every benchmark dataset and lists its source, split sizes (train as used for\n"
+    "fitting, validation, test), input shape, output and SHA-256 checksum. Exits with 1 when any\n"
+    "dataset is missing or corrupt.\n";
 
 std::string shapeText(const std::vector<int>& shape) {
     std::string s;
@@ -76,11 +83,16 @@ void printTable(const std::string& dataDir, const std::vector<DatasetInfo>& info
 } // namespace
 
 int cmdDatasets(const Args& args) {
-    auto parsed = CliArgs::parse(args, {"data-dir", "smartpixel-dir"}, {"json"});
+    auto parsed =
+        CliArgs::parse(args, {.valued = {"data-dir", "smartpixel-dir"}, .flags = {"json", "help"}});
     if (!parsed) return reportError(parsed.error());
+    if (parsed->flag("help")) {
+        std::printf("%s", kHelp);
+        return 0;
+    }
     if (!parsed->positional().empty())
-        return reportError(Error::usage("datasets takes no positional argument (got '" +
-                                        parsed->positional().front() + "')"));
+        return reportError(Error::usage("datasets takes no positional argument (got " +
+                                        quoteValue(parsed->positional().front()) + ")"));
     DatasetOptions options;
     if (auto dir = parsed->value("data-dir")) options.dataDir = *dir;
     if (auto dir = parsed->value("smartpixel-dir")) options.smartpixelDir = *dir;

@@ -15,7 +15,7 @@ constexpr const char* kHelp =
 }
 
 int cmdEvaluate(const Args& raw) {
-    auto parsed = parseModelCommand(raw, {"split"}, {}, kHelp);
+    auto parsed = parseModelCommand(raw, {.valued = {"split"}}, kHelp);
     if (const int* code = std::get_if<int>(&parsed)) return *code;
     ModelCommand& c = std::get<ModelCommand>(parsed);
     EvaluateRequest req;

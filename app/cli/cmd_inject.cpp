@@ -5,6 +5,7 @@
 #include "app/cli/cli_common.h"
 #include "app/cli/cli_output.h"
 #include "app/cli/commands.h"
+#include "engine/core/message_text.h"
 #include "engine/jobs/inject_job.h"
 
 namespace netsurf::cli {
@@ -34,7 +35,8 @@ Status parseSweep(const CliArgs& args, SweepConfig& s) {
         else if (*m == "montecarlo")
             s.mode = SweepMode::MonteCarlo;
         else
-            return Error::usage("unknown --mode '" + *m + "' (expected exhaustive or montecarlo)");
+            return Error::usage("unknown --mode " + quoteValue(*m) +
+                                " (expected exhaustive or montecarlo)");
     }
     auto reps = boundedInteger(args, "reps", 1, 100000);
     if (!reps) return reps.error();
@@ -68,7 +70,7 @@ Result<InjectRequest> parseRequest(const ModelCommand& c) {
     if (auto st = parseSweep(args, req.sweep); !st) return st.error();
     req.evalSplit = args.value("eval-split").value_or("test");
     if (req.evalSplit != "test" && req.evalSplit != "train")
-        return Error::usage("--eval-split expects test or train, got '" + req.evalSplit + "'");
+        return Error::usage("--eval-split expects test or train, got " + quoteValue(req.evalSplit));
     req.rerun = args.flag("rerun");
     req.data = c.data;
     if (auto d = args.value("save-faults")) req.saveFaults = *d;
@@ -162,9 +164,11 @@ void printOutcome(const InjectOutcome& o) {
 
 int cmdInject(const Args& raw) {
     auto parsed = parseModelCommand(raw,
-                                    {"method", "order", "population", "mode", "reps", "ber",
-                                     "protection", "eval-split", "seed", "samples", "save-faults"},
-                                    {"rerun"}, kHelp);
+                                    {.valued = {"method", "order", "population", "mode", "reps",
+                                                "eval-split", "seed", "samples", "save-faults"},
+                                     .repeatable = {"ber", "protection"},
+                                     .flags = {"rerun"}},
+                                    kHelp);
     if (const int* code = std::get_if<int>(&parsed)) return *code;
     ModelCommand& c = std::get<ModelCommand>(parsed);
     auto req = parseRequest(c);

@@ -25,7 +25,8 @@ constexpr const char* kHelp =
 
 int cmdProtect(const Args& raw) {
     auto parsed = parseModelCommand(
-        raw, {"method", "protection", "order", "population", "seed", "samples", "out"}, {}, kHelp);
+        raw, {.valued = {"method", "protection", "order", "population", "seed", "samples", "out"}},
+        kHelp);
     if (const int* code = std::get_if<int>(&parsed)) return *code;
     ModelCommand& c = std::get<ModelCommand>(parsed);
     auto seed = boundedInteger(c.args, "seed", 0, (1LL << 62));

@@ -11,6 +11,7 @@
 #include "app/cli/cli_args.h"
 #include "app/cli/cli_output.h"
 #include "app/cli/commands.h"
+#include "engine/core/message_text.h"
 #include "engine/quant/quant_scheme.h"
 
 namespace netsurf::cli {
@@ -103,7 +104,7 @@ void printSchemeText(const QuantScheme& q, const std::vector<double>& values) {
 } // namespace
 
 int cmdQuant(const Args& args) {
-    auto parsed = CliArgs::parse(args, {"value"}, {"json", "help"});
+    auto parsed = CliArgs::parse(args, {.repeatable = {"value"}, .flags = {"json", "help"}});
     if (!parsed) return reportError(parsed.error());
     const CliArgs& cli = *parsed;
     if (cli.flag("help")) {
@@ -113,8 +114,9 @@ int cmdQuant(const Args& args) {
     if (cli.positional().empty())
         return reportError(Error::usage("quant expects a scheme argument such as 'q<6,2,1>'"));
     if (cli.positional().size() > 1)
-        return reportError(Error::usage("quant expects one scheme argument, got an extra '" +
-                                        cli.positional()[1] + "' (give values with --value X)"));
+        return reportError(Error::usage("quant expects one scheme argument, got an extra " +
+                                        quoteValue(cli.positional()[1]) +
+                                        " (give values with --value X)"));
 
     auto scheme = QuantScheme::parse(cli.positional().front());
     if (!scheme) return reportError(scheme.error());
@@ -123,7 +125,8 @@ int cmdQuant(const Args& args) {
     for (const std::string& text : cli.values("value")) {
         auto v = parseDouble(text);
         if (!v)
-            return reportError(Error::usage("--value expects a finite number, got '" + text + "'"));
+            return reportError(
+                Error::usage("--value expects a finite number, got " + quoteValue(text)));
         values.push_back(*v);
     }
 

@@ -92,8 +92,11 @@ void printOutcome(const RankOutcome& o) {
 } // namespace
 
 int cmdRank(const Args& raw) {
-    auto parsed = parseModelCommand(raw, {"method", "order", "population", "seed", "samples"},
-                                    {"rerank"}, kHelp);
+    auto parsed = parseModelCommand(raw,
+                                    {.valued = {"order", "population", "seed", "samples"},
+                                     .repeatable = {"method"},
+                                     .flags = {"rerank"}},
+                                    kHelp);
     if (const int* code = std::get_if<int>(&parsed)) return *code;
     ModelCommand& c = std::get<ModelCommand>(parsed);
     auto req = parseRequest(c);

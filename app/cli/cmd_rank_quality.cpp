@@ -66,7 +66,7 @@ void printOutcome(const RankQualityOutcome& o) {
 } // namespace
 
 int cmdRankQuality(const Args& raw) {
-    auto parsed = parseModelCommand(raw, {"seed", "samples"}, {}, kHelp);
+    auto parsed = parseModelCommand(raw, {.valued = {"seed", "samples"}}, kHelp);
     if (const int* code = std::get_if<int>(&parsed)) return *code;
     ModelCommand& c = std::get<ModelCommand>(parsed);
     auto seed = boundedInteger(c.args, "seed", 0, (1LL << 62));

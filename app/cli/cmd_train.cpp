@@ -73,7 +73,8 @@ void printOutcome(const TrainOutcome& o) {
 } // namespace
 
 int cmdTrain(const Args& raw) {
-    auto parsed = parseModelCommand(raw, {"epochs", "seed"}, {"retrain"}, kHelp);
+    auto parsed =
+        parseModelCommand(raw, {.valued = {"epochs", "seed"}, .flags = {"retrain"}}, kHelp);
     if (const int* code = std::get_if<int>(&parsed)) return *code;
     ModelCommand& c = std::get<ModelCommand>(parsed);
     auto epochs = c.args.integer("epochs");

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "engine/core/number_format.h"
 #include "engine/core/parallel.h"
 #include "engine/rank/rank_quality.h"
 
@@ -91,7 +92,7 @@ Result<InjectBenchReport> benchInjection(const FaultyEvalBase& fast, const Fault
     for (std::size_t b = 0; b < o.grid.bers.size(); ++b) {
         if (stop.stop_requested()) return Error::cancelled("bench inject cancelled");
         sink.progress({"bench inject", std::int64_t(b), std::int64_t(o.grid.bers.size()),
-                       "BER " + std::to_string(o.grid.bers[b])});
+                       "BER " + shortestDouble(o.grid.bers[b])});
         rep.rows.push_back(measureBer(fast, dense, pop, planner, o, b));
     }
     if (o.skipGrid) return rep;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <optional>
-#include <thread>
 
 #include "engine/core/parallel.h"
 #include "engine/train/trainer.h"
@@ -44,9 +43,9 @@ Result<TrainBenchReport> benchTraining(const BenchmarkSpec& spec, const QuantSch
         splits.train.y = splits.train.y.head(n).eval();
     }
     splits.validation = {}; // time the training steps only
-    const int parallelThreads =
-        options.threads > 0 ? options.threads
-                            : int(std::max(1u, std::thread::hardware_concurrency()));
+    const int parallelThreads = options.threads > 0
+                                    ? std::min(options.threads, hardwareConcurrency())
+                                    : hardwareConcurrency(); // runInArena's clamp
 
     TrainBenchReport rep;
     rep.benchmark = spec.name;

@@ -8,6 +8,8 @@
 
 #include "engine/compare/compare_csv.h"
 #include "engine/core/file_io.h"
+#include "engine/core/message_text.h"
+#include "engine/core/number_format.h"
 #include "engine/core/parallel.h"
 #include "engine/core/sha256.h"
 #include "engine/inject/results_store.h"
@@ -34,7 +36,7 @@ std::vector<fs::path> resultFiles(const fs::path& experimentsDir) {
 std::string identityMismatch(const SweepResults& r, const ModelSelector& sel) {
     if (r.benchmark != sel.benchmark) return "benchmark " + r.benchmark;
     if (r.quantization != sel.scheme.str()) return "scheme " + r.quantization;
-    if (std::abs(r.pruning - sel.pruning) > 1e-12) return "pruning " + std::to_string(r.pruning);
+    if (std::abs(r.pruning - sel.pruning) > 1e-12) return "pruning " + shortestDouble(r.pruning);
     if (r.rows.empty()) return "no rows";
     return {};
 }
@@ -92,7 +94,8 @@ Result<std::vector<std::size_t>> primaryMetrics(const std::vector<GroupCompariso
         std::string names;
         for (const auto& n : available)
             names += (names.empty() ? "" : ", ") + n;
-        return Error::usage("unknown metric '" + requested + "' (available: " + names + ")");
+        return Error::usage("unknown metric " + quoteValue(requested) + " (available: " + names +
+                            ")");
     }
     return out;
 }

@@ -1,15 +1,23 @@
 #include "engine/core/parallel.h"
 
+#include <algorithm>
+
 #include "engine/core/product_blocking.h"
 
 #include <tbb/blocked_range.h>
+#include <tbb/info.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
 namespace netsurf {
 
+int hardwareConcurrency() {
+    return std::max(1, tbb::info::default_concurrency());
+}
+
 void runInArena(int threads, const std::function<void()>& fn) {
     pinProductBlocking();
+    threads = std::min(threads, hardwareConcurrency());
     if (threads <= 0) {
         tbb::task_arena arena;
         arena.execute(fn);

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <functional>
 
+#include "engine/core/message_text.h"
 #include "engine/core/rng.h"
 #include "engine/data/autompg_loader.h"
 #include "engine/data/idx_loader.h"
@@ -160,8 +161,7 @@ Result<Dataset> loadDataset(std::string_view name, const DatasetOptions& options
     std::string valid;
     for (const auto& n : datasetNames())
         valid += (valid.empty() ? "" : ", ") + n;
-    return Error::usage("unknown dataset '" + std::string(name) + "' (expected one of " + valid +
-                        ")");
+    return Error::usage("unknown dataset " + quoteValue(name) + " (expected one of " + valid + ")");
 }
 
 DatasetInfo describeDataset(std::string_view name, const DatasetOptions& options) {

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/core/file_io.h"
+#include "engine/core/number_format.h"
 #include "engine/core/sha256.h"
 
 namespace netsurf {
@@ -94,7 +95,7 @@ Result<std::vector<double>> parseDigitJson(std::string_view text, const std::str
                            " values, not a positive multiple of 784" + expect);
     for (std::size_t i = 0; i < values.size(); ++i)
         if (!(values[i] >= 0.0 && values[i] <= 1.0))
-            return Error::data(name + ": value " + std::to_string(values[i]) + " at index " +
+            return Error::data(name + ": value " + shortestDouble(values[i]) + " at index " +
                                std::to_string(i) + " is outside [0,1]" + expect);
     return values;
 }

@@ -4,6 +4,8 @@
 #include <cmath>
 
 #include "engine/core/file_io.h"
+#include "engine/core/message_text.h"
+#include "engine/core/number_format.h"
 #include "engine/core/sha256.h"
 
 namespace netsurf {
@@ -84,7 +86,7 @@ Result<Eigen::VectorXd> readLabels(const std::string& text, const fs::path& file
     for (std::size_t r = 0; r < t->rows; ++r) {
         const double v = t->values[r * t->header.size() + std::size_t(c)];
         if (v != 0.0 && v != 1.0 && v != 2.0)
-            return Error::data(file.string() + ": label " + std::to_string(v) + " on data row " +
+            return Error::data(file.string() + ": label " + shortestDouble(v) + " on data row " +
                                std::to_string(r + 1) + " (expected 0, 1 or 2)");
         y[Eigen::Index(r)] = v;
     }
@@ -134,8 +136,8 @@ Result<CsvTable> parseNumericCsv(std::string_view text, const std::string& name)
             double v = 0;
             if (!parseNumber(fields[c], v))
                 return Error::data(name + ": line " + std::to_string(lineNo) + ", column " +
-                                   std::to_string(c + 1) + ": '" + std::string(fields[c]) +
-                                   "' is not a number (expected numeric cells)");
+                                   std::to_string(c + 1) + ": " + quoteValue(fields[c]) +
+                                   " is not a number (expected numeric cells)");
             t.values.push_back(v);
         }
         ++t.rows;

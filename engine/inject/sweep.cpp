@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <set>
 #include <tuple>
 
+#include "engine/core/number_format.h"
 #include "engine/core/parallel.h"
 #include "engine/core/rng.h"
 #include "engine/quant/quant_scheme.h"
@@ -23,14 +23,11 @@ Status checkList(const std::vector<double>& v, const char* what, bool (*ok)(doub
                  const char* range) {
     if (v.empty()) return Error::usage(std::string("the ") + what + " list is empty");
     for (double x : v) {
-        if (!ok(x)) {
-            char buf[64];
-            std::snprintf(buf, sizeof buf, "%g", x);
-            return Error::usage(std::string(what) + " " + buf + " is out of range (expected " +
-                                range + ")");
-        }
+        if (!ok(x))
+            return Error::usage(std::string(what) + " " + shortestDouble(x) +
+                                " is out of range (expected " + range + ")");
         if (std::count(v.begin(), v.end(), x) > 1)
-            return Error::usage(std::string("the ") + what + " list repeats " + std::to_string(x));
+            return Error::usage(std::string("the ") + what + " list repeats " + shortestDouble(x));
     }
     return {};
 }
@@ -129,6 +126,24 @@ std::vector<std::uint32_t> FlipPlanner::flips(const PointPlan& pl, int rep) cons
     }
     std::sort(ids.begin(), ids.end());
     return ids;
+}
+
+std::vector<std::string> lowBerWarnings(const FlipPlanner& planner, const SweepConfig& config) {
+    std::size_t most = 0; // largest S of the grid: S·BER < 0.5 there ⇔ at every level
+    for (double p : config.protections)
+        most = std::max(most, planner.susceptible(p));
+    std::vector<std::string> out;
+    for (double ber : config.bers) {
+        if (double(most) * ber >= 0.5) continue;
+        out.push_back("BER " + shortestDouble(ber) +
+                      " gives fewer than one expected flip at every protection level (S·BER < "
+                      "0.5 with at most S = " +
+                      std::to_string(most) + " susceptible bits); " +
+                      (config.mode == SweepMode::Exhaustive
+                           ? "exhaustive mode runs it at one flip per repetition"
+                           : "montecarlo mode flips no bit in most of its repetitions"));
+    }
+    return out;
 }
 
 std::vector<ParamFlip> toParamFlips(const BitPopulation& pop,

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <stop_token>
+#include <string>
 #include <vector>
 
 #include "engine/core/progress.h"
@@ -72,6 +73,11 @@ private:
     // exhaustive: per BER index, the keyed permutation of all ids
     std::vector<std::vector<std::uint32_t>> m_perm;
 };
+
+// One warning per BER of the grid that gives fewer than one expected flip at every protection
+// level (S·BER < 0.5 for every p): exhaustive mode runs it at one flip per repetition, montecarlo
+// mode flips no bit in most repetitions. Reported by runSweep through ProgressSink::warning.
+std::vector<std::string> lowBerWarnings(const FlipPlanner& planner, const SweepConfig& config);
 
 // Groups bit ids into per-parameter flip masks (mask bit k ↔ bit index m−1−k).
 std::vector<ParamFlip> toParamFlips(const BitPopulation& pop,

@@ -25,6 +25,17 @@ std::string etaText(double elapsed, std::size_t doneTasks, std::size_t totalTask
     return buf;
 }
 
+// Repetitions of the grid not in `have`.
+std::size_t pendingTasks(const FlipPlanner& planner, const SweepConfig& config,
+                         const std::set<Key>& have) {
+    std::size_t n = 0;
+    for (double p : config.protections)
+        for (std::size_t b = 0; b < config.bers.size(); ++b)
+            for (int k = 0, R = planner.repetitions(p, b); k < R; ++k)
+                n += !have.count({p, config.bers[b], k});
+    return n;
+}
+
 SweepRow evaluateRep(const FaultyEvalBase& ev, const BitPopulation& pop, const FlipPlanner& planner,
                      const FlipPlanner::PointPlan& plan, double ber, int rep,
                      std::vector<ParamFlip>* keepFlips) {
@@ -54,14 +65,13 @@ Result<std::vector<SweepRow>> runSweep(const FaultyEvalBase& ev, const Ranking& 
     if (auto st = validateSweepConfig(config); !st) return st.error();
     const BitPopulation& pop = ranking.population;
     const FlipPlanner planner(bitOrder(ranking.rows, pop.bitsPerParam), config);
+    for (const std::string& w : lowBerWarnings(planner, config))
+        sink.warning(w);
     std::set<Key> have;
     for (const SweepRow& r : done)
         have.emplace(r.protection, r.ber, r.rep);
-    std::size_t totalTasks = 0, doneTasks = 0;
-    for (double p : config.protections)
-        for (std::size_t b = 0; b < config.bers.size(); ++b)
-            for (int k = 0, R = planner.repetitions(p, b); k < R; ++k)
-                totalTasks += !have.count({p, config.bers[b], k});
+    const std::size_t totalTasks = pendingTasks(planner, config, have);
+    std::size_t doneTasks = 0;
     const auto t0 = std::chrono::steady_clock::now();
     const std::int64_t points = std::int64_t(config.protections.size() * config.bers.size());
     std::int64_t point = 0;

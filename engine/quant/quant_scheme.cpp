@@ -8,6 +8,8 @@
 #include <cmath>
 #include <optional>
 
+#include "engine/core/message_text.h"
+
 // Decisions (SPEC §1 leaves them open):
 //  - NaN quantizes to 0 (and qrelu(NaN) = 0); ±∞ saturate to max/min like any other
 //    out-of-range value.
@@ -34,7 +36,7 @@ std::optional<std::string> invalidReason(long long m, long long n, long long s) 
 }
 
 Error schemeError(std::string_view text, const std::string& reason) {
-    return Error::usage("invalid quantization scheme '" + std::string(text) + "': " + reason);
+    return Error::usage("invalid quantization scheme " + quoteValue(text) + ": " + reason);
 }
 
 // Minimal cursor over the scheme text.

@@ -1,5 +1,7 @@
 #include "engine/rank/bit_population.h"
 
+#include "engine/core/message_text.h"
+
 namespace netsurf {
 
 const char* toString(Population p) { return p == Population::All ? "all" : "nonzero"; }
@@ -7,8 +9,8 @@ const char* toString(Population p) { return p == Population::All ? "all" : "nonz
 Result<Population> parsePopulation(std::string_view text) {
     if (text == "all") return Population::All;
     if (text == "nonzero") return Population::NonZero;
-    return Error::usage("unknown population '" + std::string(text) +
-                        "' (expected one of all, nonzero)");
+    return Error::usage("unknown population " + quoteValue(text) +
+                        " (expected one of all, nonzero)");
 }
 
 BitPopulation makePopulation(const Model& model, Population population) {

@@ -1,5 +1,6 @@
 #include "engine/rank/rank_method.h"
 
+#include "engine/core/message_text.h"
 #include "engine/rank/rank_context.h"
 
 namespace netsurf {
@@ -54,7 +55,7 @@ Result<RankMethod> parseRankMethod(std::string_view text) {
         if (text == e.name) return e.method;
         valid += (valid.empty() ? "" : ", ") + std::string(e.name);
     }
-    return Error::usage("unknown ranking method '" + std::string(text) + "' (expected one of " +
+    return Error::usage("unknown ranking method " + quoteValue(text) + " (expected one of " +
                         valid + ")");
 }
 
@@ -63,8 +64,8 @@ const char* toString(RankOrder o) { return o == RankOrder::Plane ? "plane" : "gl
 Result<RankOrder> parseRankOrder(std::string_view text) {
     if (text == "plane") return RankOrder::Plane;
     if (text == "global") return RankOrder::Global;
-    return Error::usage("unknown ranking order '" + std::string(text) +
-                        "' (expected one of plane, global)");
+    return Error::usage("unknown ranking order " + quoteValue(text) +
+                        " (expected one of plane, global)");
 }
 
 bool usesOrder(RankMethod m) {

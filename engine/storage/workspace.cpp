@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "engine/core/number_format.h"
+
 namespace netsurf {
 
 namespace fs = std::filesystem;
@@ -32,12 +34,9 @@ fs::path modelDirectory(const fs::path& workspace, const std::string& benchmark,
 }
 
 Status validatePruning(double pruning) {
-    if (!std::isfinite(pruning) || pruning < 0 || pruning >= 1) {
-        char buf[64];
-        std::snprintf(buf, sizeof buf, "%g", pruning);
-        return Error::usage(std::string("invalid pruning ") + buf +
+    if (!std::isfinite(pruning) || pruning < 0 || pruning >= 1)
+        return Error::usage("invalid pruning " + shortestDouble(pruning) +
                             ": expected a fraction with 0 <= pruning < 1");
-    }
     return {};
 }
 
