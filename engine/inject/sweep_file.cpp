@@ -36,6 +36,22 @@ Result<std::vector<SweepRow>> existingRows(const fs::path& path, const SweepResu
     return std::move(old->rows);
 }
 
+// Forwards everything to `inner` and also keeps the warnings (they belong to the outcome).
+class WarningRecorder final : public ProgressSink {
+public:
+    WarningRecorder(ProgressSink& inner, std::vector<std::string>& kept)
+        : m_inner(inner), m_kept(kept) {}
+    void progress(const Progress& p) override { m_inner.progress(p); }
+    void warning(const std::string& message) override {
+        m_kept.push_back(message);
+        m_inner.warning(message);
+    }
+
+private:
+    ProgressSink& m_inner;
+    std::vector<std::string>& m_kept;
+};
+
 } // namespace
 
 Result<SweepFileOutcome> runSweepToFile(const FaultyEvalBase& ev, const Ranking& ranking,
@@ -57,10 +73,11 @@ Result<SweepFileOutcome> runSweepToFile(const FaultyEvalBase& ev, const Ranking&
     // Rewrite first: drops a truncated last line before anything is appended after it.
     id.rows = have;
     if (auto st = writeResultsFile(path, id, currentConcurrency()); !st) return st.error();
+    WarningRecorder recorder(sink, out.warnings);
     auto fresh = runSweep(
         ev, ranking, config, have,
         [&](const std::vector<SweepRow>& rows) { return appendResultRows(path, id, rows); }, faults,
-        sink, stop);
+        recorder, stop);
     if (!fresh) {
         if (fresh.error().kind == ErrorKind::Cancelled)
             return Error::cancelled(fresh.error().message + "; the finished rows are kept in " +

@@ -1,4 +1,5 @@
 #include "engine/jobs/inject_job.h"
+#include "engine/core/message_text.h"
 
 #include <chrono>
 #include <cstdio>
@@ -17,7 +18,7 @@ namespace fs = std::filesystem;
 Result<EvalData> loadEvalSplit(const ModelFile& file, const std::string& split,
                                const DatasetOptions& options) {
     if (split != "test" && split != "train")
-        return Error::usage("--eval-split expects test or train, got '" + split + "'");
+        return Error::usage("--eval-split expects test or train, got " + quoteValue(split));
     const BenchmarkSpec spec = *benchmarkSpec(file.model.benchmark);
     auto data = loadDataset(spec.dataset, options);
     if (!data) return data.error();

@@ -1,4 +1,5 @@
 #include "engine/model/benchmarks.h"
+#include "engine/core/message_text.h"
 
 #include <cmath>
 
@@ -74,7 +75,7 @@ Result<BenchmarkSpec> benchmarkSpec(std::string_view name) {
     std::string valid;
     for (const auto& n : benchmarkNames())
         valid += (valid.empty() ? "" : ", ") + n;
-    return Error::usage("unknown benchmark '" + std::string(name) + "' (expected one of " + valid +
+    return Error::usage("unknown benchmark " + quoteValue(name) + " (expected one of " + valid +
                         ")");
 }
 

@@ -1,4 +1,5 @@
 #include "engine/model/model.h"
+#include "engine/core/message_text.h"
 
 namespace netsurf {
 
@@ -17,8 +18,8 @@ Result<LayerKind> layerKindFromString(std::string_view s) {
     for (auto k : {LayerKind::Dense, LayerKind::ApplyAlpha, LayerKind::BatchNorm,
                    LayerKind::QRelu, LayerKind::Softmax})
         if (s == toString(k)) return k;
-    return Error::data("unknown layer kind '" + std::string(s) +
-                       "' (expected dense, apply_alpha, batchnorm, qrelu or softmax)");
+    return Error::data("unknown layer kind " + quoteValue(s) +
+                       " (expected dense, apply_alpha, batchnorm, qrelu or softmax)");
 }
 
 const char* toString(LossKind kind) {

@@ -1,4 +1,5 @@
 #include "engine/train/splits.h"
+#include "engine/core/message_text.h"
 
 #include <algorithm>
 
@@ -54,8 +55,8 @@ Result<Splits> benchmarkSplits(const Dataset& data, std::uint64_t seed) {
 
 Status validateSplitName(std::string_view name) {
     if (name == "train" || name == "validation" || name == "test") return {};
-    return Error::usage("unknown split '" + std::string(name) +
-                        "' (expected train, validation or test)");
+    return Error::usage("unknown split " + quoteValue(name) +
+                        " (expected train, validation or test)");
 }
 
 Result<const Split*> selectSplit(const Splits& splits, std::string_view name) {
