@@ -1,6 +1,7 @@
 // netsurf-cli end to end: exit codes and one-line errors for bad input, --json output, and the
 // whole workflow (train → rank → rank-quality → inject → compare → protect) on autompg in a
 // temporary workspace.
+#include "cli_runner.h"
 #include "test_support.h"
 
 #include <QProcess>
@@ -8,22 +9,8 @@
 
 namespace {
 
-struct Run {
-    int code = -1;
-    QString out, err;
-};
-
-Run cli(const QStringList& args, const QString& workspace = {}) {
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    if (!workspace.isEmpty()) env.insert("NETSURF_WORKSPACE", workspace);
-    p.setProcessEnvironment(env);
-    p.start(NETSURF_CLI_PATH, args);
-    p.waitForFinished(600000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2,
-            QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
+using netsurf::test::cli;
+using netsurf::test::Run;
 
 nlohmann::json json(const Run& r) {
     return nlohmann::json::parse(r.out.toStdString());

@@ -2,6 +2,7 @@
 // a warning for BERs below one expected flip, long values cut, single-valued options refused
 // when repeated, --help exits 0 for every command, a JSON error object under --json, and
 // --threads clamped to the machine without oneTBB's own warning. Each test runs the CLI.
+#include "cli_runner.h"
 #include "test_support.h"
 
 #include <QProcess>
@@ -13,29 +14,9 @@
 
 namespace {
 
-struct Run {
-    int code = -1;
-    QString out, err;
-};
-
-Run cli(const QStringList& args, const QString& workspace = {}) {
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    if (!workspace.isEmpty()) env.insert("NETSURF_WORKSPACE", workspace);
-    p.setProcessEnvironment(env);
-    p.start(NETSURF_CLI_PATH, args);
-    p.waitForFinished(600000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2,
-            QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
-
-// The one error line on stderr, without the "netsurf-cli: error: " prefix.
-QString errorLine(const Run& r) {
-    const QString prefix = "netsurf-cli: error: ";
-    const QString line = r.err.trimmed();
-    return line.startsWith(prefix) ? line.mid(prefix.size()) : QString();
-}
+using netsurf::test::cli;
+using netsurf::test::errorLine;
+using netsurf::test::Run;
 
 const QStringList kModel{"--benchmark", "autompg", "--quant", "q<6,2,1>", "--pruning", "0.125"};
 

@@ -8,12 +8,11 @@
 #include <stdexcept>
 
 #include "engine/inject/faulty_eval_kernels.h"
+#include "engine/model/input_grid.h"
 
 namespace netsurf {
 
 namespace {
-
-constexpr double kMinProb = 1e-15; // as in lossSum / perSampleLoss
 
 // argmax of one row, first index on ties (as argmaxRows).
 int rowArgmax(const double* out, int width) {
@@ -44,7 +43,7 @@ RowResults& rowScratch() {
 void rowResults(const Model& m, const std::vector<int>& rows, const double* out,
                 const Eigen::VectorXd& y, RowResults& res) {
     const int c = m.outputs;
-    const auto count = Eigen::Index(rows.size()), padded = (count + 7) / 8 * 8;
+    const auto count = Eigen::Index(rows.size()), padded = paddedCount(count);
     if (res.loss.size() < padded) res.loss.resize(padded);
     res.pred.resize(rows.size());
     const bool ce = m.loss == LossKind::CrossEntropy;
@@ -52,12 +51,9 @@ void rowResults(const Model& m, const std::vector<int>& rows, const double* out,
         const double* o = out + p * c;
         const double t = y[rows[std::size_t(p)]];
         if (m.task == TaskKind::Classification) res.pred[std::size_t(p)] = rowArgmax(o, c);
-        res.loss[p] = ce ? std::max(o[int(t)], kMinProb) : (o[0] - t) * (o[0] - t);
+        res.loss[p] = ce ? o[int(t)] : (o[0] - t) * (o[0] - t);
     }
-    if (!ce) return;
-    res.loss.segment(count, padded - count).setOnes();
-    Eigen::Map<Eigen::ArrayXd, Eigen::AlignedMax> l(res.loss.data(), padded);
-    l = -l.log();
+    if (ce) crossEntropyInPlace(res.loss, count);
 }
 
 struct DenseScratch {
@@ -76,8 +72,8 @@ DenseScratch& denseScratch() {
 } // namespace
 
 FaultyEvalBase::FaultyEvalBase(const Model& model, const MatrixRM& rawX, const Eigen::VectorXd& y)
-    : m_model(model), m_X(model.normalizer.apply(rawX)), m_y(y) {
-    m_inputGrid = faulty::snapInputs(m_X, model.scheme);
+    : m_model(model), m_y(y) {
+    m_X = evaluationInputs(model, rawX, &m_inputGrid);
     if (m_y.size() != m_X.rows())
         throw std::invalid_argument("FaultyEvalBase: inputs and labels differ in row count");
     m_tensorLayer.assign(model.tensors.size(), -1);

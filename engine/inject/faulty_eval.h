@@ -21,14 +21,10 @@
 //   no range penalty; accuracy and mismatch from the argmax (first index on ties).
 // Scratch: each thread keeps one reusable scratch per evaluator kind (a few N×width buffers),
 // fully rewritten by every call.
-// Inputs: model.normalizer.apply(rawX), then rounded to a fine dyadic grid 2^−e (see
-// inputGridExponent(); e = 33 for mnist_fnn at q<6,2,1>, moving inputs by ≤ 6e−11) so that every
-// first-layer pre-activation is an exact double: with weights on the scheme's grid, Z = X·W + b
-// then does not depend on the order of summation, and the sparse path's Z + δ·x equals the dense
-// product bit for bit. Without it, inputs like MNIST's (256 decimal grey levels) put many
-// pre-activations within rounding noise of a quantized-ReLU rounding tie, and the two paths
-// disagree on a sample every few evaluations. Later dense layers read quantized-ReLU outputs and
-// are exact anyway. So for the benchmark architectures the two evaluators agree bit for bit.
+// Inputs: evaluationInputs(model, rawX) (input_grid.h: normalized, rounded to a fine dyadic
+// grid), so every first-layer pre-activation is an exact double and the sparse path's Z + δ·x
+// equals the dense product bit for bit; later dense layers read quantized-ReLU outputs and are
+// exact anyway. So for the benchmark architectures the two evaluators agree bit for bit.
 // Flips: a flipped value is QuantScheme::flip(stored value, mask). Flip sets are canonicalized
 // (sorted by parameter, duplicate entries merged by XOR of their masks, mask bits ≥ m dropped),
 // so results do not depend on the order of the list. The evaluators do not consult pruning

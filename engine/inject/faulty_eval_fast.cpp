@@ -143,7 +143,7 @@ std::size_t FastFaultyEvaluator::Impl::step(std::size_t l, Scratch& s) const {
 void FastFaultyEvaluator::Impl::softmaxStep(std::size_t l, State& st) const {
     toRows(l, st);
     if (st.kind != State::Kind::Rows) return;
-    faulty::softmaxRows(st.row.data(), Eigen::Index(st.rows.size()), st.width, st.expBuf);
+    softmaxRows(st.row.data(), Eigen::Index(st.rows.size()), st.width, st.expBuf);
     st.compact = false;
 }
 

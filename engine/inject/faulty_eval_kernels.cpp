@@ -12,14 +12,14 @@ void applyColumn(const ElementOp& op, int c, const double* x, double* y, Eigen::
         // y = clip(fma(α_c, x, β_c), lo, hi)
         const double a = op.a[c], b = op.b[c], lo = op.lo, hi = op.hi;
         for (Eigen::Index r = 0; r < n; ++r)
-            y[r] = std::min(std::max(std::fma(a, x[r], b), lo), hi);
+            y[r] = applyAlphaValue(x[r], a, b, lo, hi);
         break;
     }
     case LayerKind::BatchNorm: {
         // y = fma((x − μ_c)·s_c, γ_c, β_c)
         const double mu = op.a[c], s = op.s[std::size_t(c)], g = op.g[c], b = op.b[c];
         for (Eigen::Index r = 0; r < n; ++r)
-            y[r] = std::fma((x[r] - mu) * s, g, b);
+            y[r] = batchnormValue(x[r], mu, s, g, b);
         break;
     }
     case LayerKind::QRelu:
@@ -36,7 +36,7 @@ void applyAlphaQrelu(const ElementOp& alpha, const ElementOp& q, int c, const do
                      Eigen::Index n) {
     const double a = alpha.a[c], b = alpha.b[c], lo = alpha.lo, hi = alpha.hi;
     for (Eigen::Index r = 0; r < n; ++r)
-        y[r] = qreluValue(q, std::min(std::max(std::fma(a, x[r], b), lo), hi));
+        y[r] = qreluValue(q, applyAlphaValue(x[r], a, b, lo, hi));
 }
 
 void applyRows(const ElementOp& op, const double* x, double* y, Eigen::Index rows, int width) {
@@ -46,11 +46,11 @@ void applyRows(const ElementOp& op, const double* x, double* y, Eigen::Index row
         switch (op.kind) {
         case LayerKind::ApplyAlpha:
             for (int c = 0; c < width; ++c)
-                yr[c] = std::min(std::max(std::fma(op.a[c], xr[c], op.b[c]), op.lo), op.hi);
+                yr[c] = applyAlphaValue(xr[c], op.a[c], op.b[c], op.lo, op.hi);
             break;
         case LayerKind::BatchNorm:
             for (int c = 0; c < width; ++c)
-                yr[c] = std::fma((xr[c] - op.a[c]) * op.s[std::size_t(c)], op.g[c], op.b[c]);
+                yr[c] = batchnormValue(xr[c], op.a[c], op.s[std::size_t(c)], op.g[c], op.b[c]);
             break;
         case LayerKind::QRelu:
             for (int c = 0; c < width; ++c)
@@ -61,43 +61,6 @@ void applyRows(const ElementOp& op, const double* x, double* y, Eigen::Index row
             throw std::logic_error("applyRows: not an element-wise layer");
         }
     }
-}
-
-void softmaxRows(double* z, Eigen::Index rows, int width, Eigen::ArrayXd& buf) {
-    // e = z − max z per row, in one contiguous buffer padded to whole packets.
-    const Eigen::Index size = rows * width, padded = (size + 7) / 8 * 8;
-    if (buf.size() < padded) buf.resize(padded);
-    double* e = buf.data();
-    for (Eigen::Index r = 0; r < rows; ++r) {
-        const double* zr = z + r * width;
-        const double m = *std::max_element(zr, zr + width);
-        for (int c = 0; c < width; ++c)
-            e[r * width + c] = zr[c] - m;
-    }
-    std::fill(e + size, e + padded, 0.0);
-    // Aligned start and a size that is a multiple of the packet size: Eigen's packet exp
-    // computes every element (no scalar peel or tail), so a value never depends on its position.
-    Eigen::Map<Eigen::ArrayXd, Eigen::AlignedMax> all(e, padded);
-    all = all.exp();
-    for (Eigen::Index r = 0; r < rows; ++r) {
-        double* zr = z + r * width;
-        const double* er = e + r * width;
-        double sum = 0;
-        for (int c = 0; c < width; ++c)
-            sum += er[c];
-        for (int c = 0; c < width; ++c)
-            zr[c] = er[c] / sum;
-    }
-}
-
-int snapInputs(MatrixRM& X, const QuantScheme& scheme) {
-    const double xmax = X.size() ? X.cwiseAbs().maxCoeff() : 0.0;
-    if (!(xmax > 0) || !std::isfinite(xmax)) return 0;
-    const double terms = double(X.cols() + 2) * xmax + 1.0;
-    const int e = int(std::floor(53.0 - (scheme.m() + 2) - std::log2(terms)));
-    if (std::ldexp(1.0, -e) > std::ldexp(xmax, -30)) return 0; // grid too coarse: leave X
-    X = X.unaryExpr([e](double x) { return std::ldexp(std::nearbyint(std::ldexp(x, e)), -e); });
-    return e;
 }
 
 Flipper::Flipper(const QuantScheme& q)
@@ -162,7 +125,7 @@ ElementOp makeElementOp(const Model& model, const Layer& l, FaultyTensors& src) 
         const double* var = src.values(std::uint32_t(l.movingVariance));
         op.s.resize(std::size_t(l.out));
         for (int c = 0; c < l.out; ++c)
-            op.s[std::size_t(c)] = 1.0 / std::sqrt(var[c] + l.epsilon);
+            op.s[std::size_t(c)] = batchnormScale(var[c], l.epsilon);
         op.g = src.values(std::uint32_t(l.gamma));
         op.b = src.values(std::uint32_t(l.beta));
     } else if (l.kind == LayerKind::QRelu) {

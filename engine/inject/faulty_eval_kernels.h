@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/inject/faulty_eval.h"
+#include "engine/model/layer_math.h"
 
 namespace netsurf::faulty {
 
@@ -21,8 +22,8 @@ using MapRM = Eigen::Map<MatrixRM>;
 //   apply_alpha  y = clip(fma(α_c, x, β_c), lo, hi)              a = α, b = β
 //   batchnorm    y = fma((x − μ_c)·s_c, γ_c, β_c)   a = μ, s = 1/sqrt(σ²+ε), g = γ, b = β
 //   qrelu        y = min(kmax, max(0, rint(x·scale)))·step       (= QuantScheme::qrelu)
-// The fused multiply-adds are explicit so that the value never depends on how the compiler
-// contracts a loop.
+// The values are those of layer_math.h (explicit fused multiply-adds, so that a value never
+// depends on how the compiler contracts a loop); softmax is layer_math's softmaxRows.
 struct ElementOp {
     LayerKind kind = LayerKind::QRelu;
     const double* a = nullptr;
@@ -48,19 +49,6 @@ void applyAlphaQrelu(const ElementOp& alpha, const ElementOp& q, int c, const do
 void applyColumn(const ElementOp& op, int c, const double* x, double* y, Eigen::Index n);
 // Row-major rows×width block: y[r, c] = op(x[r, c], c) (x may equal y).
 void applyRows(const ElementOp& op, const double* x, double* y, Eigen::Index rows, int width);
-// Row-wise softmax of a rows×width block, in place: p_k = e_k / Σ_k e_k (Σ in column order),
-// e_k = exp(z_k − max z). The exponentials run in one Eigen pass over an aligned buffer padded
-// to whole packets, so every value goes through the same packet exp and depends only on its own
-// input, never on the block it sits in. buf: scratch.
-void softmaxRows(double* z, Eigen::Index rows, int width, Eigen::ArrayXd& buf);
-
-// Rounds X in place to multiples of 2^−e, e = ⌊53 − (m + 2) − log2((in + 2)·max|x| + 1)⌋, so that
-// every product x·w and every partial sum of a dense layer fed by X (weights, biases and flip
-// deltas on the grid 2^−f with fewer than m + 1 bits) is an exact double: its value is then
-// independent of the order of summation, and a patch Z + δ·x equals a dense product bit for
-// bit. Applied only when the grid is fine (2^−e ≤ 2^−30·max|x|); returns e, or 0 when X is left
-// unchanged. Inputs move by at most 2^−(e+1).
-int snapInputs(MatrixRM& X, const QuantScheme& scheme);
 
 // QuantScheme::flip for values on the scheme's grid without re-quantizing (exact integer code
 // arithmetic): code = w·2^f mod 2^m, code ^= mask, value = code·2^−f (two's complement when

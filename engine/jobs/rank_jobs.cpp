@@ -5,6 +5,7 @@
 
 #include "engine/core/parallel.h"
 #include "engine/core/sha256.h"
+#include "engine/model/input_grid.h"
 #include "engine/storage/ranking_file.h"
 #include "engine/train/splits.h"
 
@@ -29,7 +30,7 @@ Result<RankData> loadRankData(const ModelFile& file, std::size_t samples,
     const Split& train = splits->train;
     const auto n = Eigen::Index(samples > 0 ? std::min(samples, train.size()) : train.size());
     RankData d;
-    d.X = file.model.normalizer.apply(train.X.topRows(n));
+    d.X = evaluationInputs(file.model, train.X.topRows(n));
     d.y = train.y.head(n);
     return d;
 }

@@ -42,7 +42,8 @@ Result<RankOutcome> runRankJob(const RankRequest& request, ProgressSink& sink,
                                std::stop_token stop = {});
 
 // The ranking data of a model: the training split (as carved with the model's training seed),
-// its first `samples` rows (0 = all), normalized with the model's normalizer.
+// its first `samples` rows (0 = all), as evaluation inputs (normalized, on the dyadic input grid
+// of input_grid.h — the oracle's clean loss is then exactly `evaluate --split train`'s).
 struct RankData {
     MatrixRM X;
     Eigen::VectorXd y;

@@ -1,8 +1,7 @@
 #include "engine/model/evaluate.h"
 
-#include <limits>
-
 #include "engine/core/parallel.h"
+#include "engine/model/input_grid.h"
 
 namespace netsurf {
 
@@ -13,18 +12,14 @@ EvalResult evaluateModel(const Model& model, const MatrixRM& rawX, const Eigen::
     EvalResult r;
     r.samples = n;
     r.outputs.resize(rawX.rows(), model.outputs);
-    std::vector<double> chunkLoss((n + kChunk - 1) / kChunk, 0.0);
-    parallelChunks(n, kChunk, [&](std::size_t c, std::size_t r0, std::size_t r1) {
+    const MatrixRM X = evaluationInputs(model, rawX);
+    parallelChunks(n, kChunk, [&](std::size_t, std::size_t r0, std::size_t r1) {
         const auto rows = Eigen::Index(r1 - r0);
         ForwardCache cache;
-        forward(model, model.normalizer.apply(rawX.middleRows(Eigen::Index(r0), rows)), mode,
-                cache);
+        forward(model, X.middleRows(Eigen::Index(r0), rows), mode, cache);
         r.outputs.middleRows(Eigen::Index(r0), rows) = cache.output();
-        chunkLoss[c] = lossSum(model.loss, cache.output(), y.segment(Eigen::Index(r0), rows));
     });
-    double total = 0;
-    for (double l : chunkLoss) total += l;
-    r.loss = n ? total / double(n) : std::numeric_limits<double>::quiet_NaN();
+    r.loss = meanLoss(model.loss, r.outputs, y);
     r.metrics = computeMetrics(model.task, r.outputs, y);
     return r;
 }

@@ -1,6 +1,7 @@
 #pragma once
-// Clean evaluation of a model on a split: normalization + Exact forward (double precision),
-// processed in fixed row chunks in parallel, reduced in chunk order.
+// Clean evaluation of a model on a split: the evaluation inputs (normalized, on the dyadic input
+// grid of input_grid.h) through the Exact forward pass (double precision), processed in fixed
+// row chunks in parallel, reduced in chunk order.
 #include "engine/model/loss.h"
 #include "engine/model/network.h"
 
@@ -13,7 +14,8 @@ struct EvalResult {
     MatrixRM outputs;  // N×outputs (probabilities or regression outputs)
 };
 
-// rawX: N×inputs, not normalized (the model's normalizer is applied).
+// rawX: N×inputs, not normalized (evaluationInputs is applied). An empty split gives NaN loss
+// and metrics.
 EvalResult evaluateModel(const Model& model, const MatrixRM& rawX, const Eigen::VectorXd& y,
                          ForwardMode mode = ForwardMode::Exact);
 

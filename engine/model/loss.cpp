@@ -3,44 +3,47 @@
 #include <cmath>
 #include <limits>
 
+#include "engine/model/layer_math.h"
+
 namespace netsurf {
 
-namespace {
-constexpr double kMinProb = 1e-15;
-}
-
 double lossSum(LossKind kind, const MatrixRM& out, const Eigen::VectorXd& y, MatrixRM* dOut) {
-    const Eigen::Index n = out.rows();
-    if (dOut) dOut->setZero(out.rows(), out.cols());
-    double sum = 0;
-    if (kind == LossKind::CrossEntropy) {
-        for (Eigen::Index i = 0; i < n; ++i) {
-            const auto c = Eigen::Index(y[i]);
-            const double p = std::max(out(i, c), kMinProb);
-            sum -= std::log(p);
-            if (dOut) (*dOut)(i, c) = -1.0 / p;
-        }
-    } else {
-        for (Eigen::Index i = 0; i < n; ++i) {
-            const double d = out(i, 0) - y[i];
-            sum += d * d;
-            if (dOut) (*dOut)(i, 0) = 2.0 * d;
+    if (dOut) {
+        dOut->setZero(out.rows(), out.cols());
+        for (Eigen::Index i = 0; i < out.rows(); ++i) {
+            if (kind == LossKind::CrossEntropy) {
+                const auto c = Eigen::Index(y[i]);
+                (*dOut)(i, c) = -1.0 / std::max(out(i, c), kMinProbability);
+            } else {
+                (*dOut)(i, 0) = 2.0 * (out(i, 0) - y[i]);
+            }
         }
     }
+    const Eigen::VectorXd l = perSampleLoss(kind, out, y);
+    double sum = 0;
+    for (Eigen::Index i = 0; i < l.size(); ++i)
+        sum += l[i]; // row order
     return sum;
 }
 
 Eigen::VectorXd perSampleLoss(LossKind kind, const MatrixRM& out, const Eigen::VectorXd& y) {
-    Eigen::VectorXd l(out.rows());
-    for (Eigen::Index i = 0; i < out.rows(); ++i) {
+    const Eigen::Index n = out.rows();
+    Eigen::ArrayXd buf(paddedCount(n));
+    for (Eigen::Index i = 0; i < n; ++i) {
         if (kind == LossKind::CrossEntropy) {
-            l[i] = -std::log(std::max(out(i, Eigen::Index(y[i])), kMinProb));
+            buf[i] = out(i, Eigen::Index(y[i]));
         } else {
             const double d = out(i, 0) - y[i];
-            l[i] = d * d;
+            buf[i] = d * d;
         }
     }
-    return l;
+    if (kind == LossKind::CrossEntropy) crossEntropyInPlace(buf, n);
+    return buf.head(n).matrix();
+}
+
+double meanLoss(LossKind kind, const MatrixRM& out, const Eigen::VectorXd& y) {
+    return out.rows() ? lossSum(kind, out, y) / double(out.rows())
+                      : std::numeric_limits<double>::quiet_NaN();
 }
 
 Eigen::VectorXi argmaxRows(const MatrixRM& out) {
@@ -64,7 +67,8 @@ Metrics computeMetrics(TaskKind task, const MatrixRM& out, const Eigen::VectorXd
     if (task == TaskKind::Classification) {
         const Eigen::VectorXi p = argmaxRows(out);
         std::size_t correct = 0;
-        for (Eigen::Index i = 0; i < y.size(); ++i) correct += p[i] == int(y[i]) ? 1 : 0;
+        for (Eigen::Index i = 0; i < y.size(); ++i)
+            correct += p[i] == int(y[i]) ? 1 : 0;
         return {{"accuracy", double(correct) / n}};
     }
     const Eigen::VectorXd o = out.col(0);

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "engine/core/parallel.h"
+#include "engine/model/layer_math.h"
 
 namespace netsurf {
 
@@ -13,7 +14,9 @@ using MapRM = Eigen::Map<MatrixRM>;
 using ConstMapRow = Eigen::Map<const Eigen::RowVectorXd>;
 
 // Row-chunk size: depends only on the row count, never on the number of threads.
-std::size_t rowChunk(Eigen::Index n) { return n <= 128 ? 32 : 128; }
+std::size_t rowChunk(Eigen::Index n) {
+    return n <= 128 ? 32 : 128;
+}
 
 ConstMapRow rowOf(const Model& m, int tensor) {
     const Tensor& t = m.tensors[std::size_t(tensor)];
@@ -21,8 +24,7 @@ ConstMapRow rowOf(const Model& m, int tensor) {
 }
 
 // Z = X·W + b   (X: N×in, W: in×out, b: 1×out)
-void denseForward(const Model& m, const Layer& l, const MatrixRM& X, Execution exec,
-                  MatrixRM& Z) {
+void denseForward(const Model& m, const Layer& l, const MatrixRM& X, Execution exec, MatrixRM& Z) {
     const Tensor& k = m.tensors[std::size_t(l.kernel)];
     const ConstMapRM W(k.values.data(), l.in, l.out);
     const auto b = rowOf(m, l.bias);
@@ -65,21 +67,25 @@ void denseBackward(const Model& m, const Layer& l, const MatrixRM& X, const Matr
                 dZ.middleRows(Eigen::Index(r0), rows) * W.transpose();
     });
     MapRM dW(g[std::size_t(l.kernel)].data(), l.in, l.out);
-    for (const auto& p : partial) dW += p;
+    for (const auto& p : partial)
+        dW += p;
     g[std::size_t(l.bias)] += dZ.colwise().sum().transpose();
 }
 
-// pre = α ⊙ x + β (per channel); y = clip(pre, Qmin, Qmax).
-double alphaForward(const Model& m, const Layer& l, const MatrixRM& X, LayerCache& lc,
-                    MatrixRM& Y, bool withPenalty) {
+// pre = fma(α, x, β) per channel; y = clip(pre, Qmin, Qmax)   (layer_math.h)
+double alphaForward(const Model& m, const Layer& l, const MatrixRM& X, LayerCache& lc, MatrixRM& Y,
+                    bool withPenalty) {
     const double lo = m.scheme.minValue(), hi = m.scheme.maxValue();
-    lc.pre = (X.array().rowwise() * rowOf(m, l.alpha).array()).rowwise() +
-             rowOf(m, l.beta).array();
+    const auto alpha = rowOf(m, l.alpha), beta = rowOf(m, l.beta);
+    lc.pre.resize(X.rows(), X.cols());
+    for (Eigen::Index r = 0; r < X.rows(); ++r)
+        for (Eigen::Index c = 0; c < X.cols(); ++c)
+            lc.pre(r, c) = alphaPreActivation(X(r, c), alpha[c], beta[c]);
     Y = lc.pre.cwiseMax(lo).cwiseMin(hi);
     if (!withPenalty || l.reg == 0) return 0.0;
     // reg · mean(relu(pre − Qmax) + relu(Qmin − pre))
-    const double over = ((lc.pre.array() - hi).cwiseMax(0.0) + (lo - lc.pre.array()).cwiseMax(0.0))
-                            .sum();
+    const double over =
+        ((lc.pre.array() - hi).cwiseMax(0.0) + (lo - lc.pre.array()).cwiseMax(0.0)).sum();
     return l.reg * over / double(lc.pre.size());
 }
 
@@ -98,7 +104,8 @@ void alphaBackward(const Model& m, const Layer& l, const MatrixRM& X, const Laye
     if (dX) *dX = dPre.array().rowwise() * rowOf(m, l.alpha).array();
 }
 
-// y = γ ⊙ (x − μ)/sqrt(σ² + ε) + β; μ, σ² from the batch (Training) or moving statistics.
+// y = fma(x̂, γ, β), x̂ = (x − μ)·s, s = 1/sqrt(σ² + ε)   (layer_math.h); μ, σ² from the batch
+// (Training) or the moving statistics.
 void batchnormForward(const Model& m, const Layer& l, const MatrixRM& X, bool training,
                       LayerCache& lc, MatrixRM& Y) {
     Eigen::RowVectorXd mean, var;
@@ -111,10 +118,13 @@ void batchnormForward(const Model& m, const Layer& l, const MatrixRM& X, bool tr
         mean = rowOf(m, l.movingMean);
         var = rowOf(m, l.movingVariance);
     }
-    lc.invStd = (var.array() + l.epsilon).rsqrt();
+    lc.invStd = var.unaryExpr([&l](double v) { return batchnormScale(v, l.epsilon); });
     lc.xhat = (X.rowwise() - mean).array().rowwise() * lc.invStd.array();
-    Y = (lc.xhat.array().rowwise() * rowOf(m, l.gamma).array()).rowwise() +
-        rowOf(m, l.beta).array();
+    const auto gamma = rowOf(m, l.gamma), beta = rowOf(m, l.beta);
+    Y.resize(X.rows(), X.cols());
+    for (Eigen::Index r = 0; r < X.rows(); ++r)
+        for (Eigen::Index c = 0; c < X.cols(); ++c)
+            Y(r, c) = std::fma(lc.xhat(r, c), gamma[c], beta[c]);
 }
 
 void batchnormBackward(const Model& m, const Layer& l, const LayerCache& lc, const MatrixRM& dY,
@@ -146,8 +156,9 @@ void qreluForward(const Model& m, const MatrixRM& X, bool exact, MatrixRM& Y) {
 }
 
 void softmaxForward(const MatrixRM& X, MatrixRM& Y) {
-    Y = (X.colwise() - X.rowwise().maxCoeff()).array().exp();
-    Y.array().colwise() /= Y.rowwise().sum().array();
+    Y = X;
+    Eigen::ArrayXd buf;
+    softmaxRows(Y.data(), Y.rows(), int(Y.cols()), buf);
 }
 
 } // namespace
@@ -174,15 +185,21 @@ void forward(const Model& model, const MatrixRM& X, ForwardMode mode, ForwardCac
         const MatrixRM& in = cache.acts[i];
         MatrixRM& out = cache.acts[i + 1];
         switch (l.kind) {
-        case LayerKind::Dense: denseForward(model, l, in, execution, out); break;
+        case LayerKind::Dense:
+            denseForward(model, l, in, execution, out);
+            break;
         case LayerKind::ApplyAlpha:
             cache.penalty += alphaForward(model, l, in, cache.layers[i], out, !exact);
             break;
         case LayerKind::BatchNorm:
             batchnormForward(model, l, in, training, cache.layers[i], out);
             break;
-        case LayerKind::QRelu: qreluForward(model, in, exact, out); break;
-        case LayerKind::Softmax: softmaxForward(in, out); break;
+        case LayerKind::QRelu:
+            qreluForward(model, in, exact, out);
+            break;
+        case LayerKind::Softmax:
+            softmaxForward(in, out);
+            break;
         }
     }
 }

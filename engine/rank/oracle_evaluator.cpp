@@ -24,6 +24,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/model/layer_math.h"
 #include "engine/model/loss.h"
 #include "engine/model/network.h"
 
@@ -41,7 +42,6 @@ namespace netsurf {
 namespace {
 
 constexpr Eigen::Index kSweep = 256; // rows per column buffer (= the largest blockRows())
-constexpr double kMinProb = 1e-15; // as in lossSum
 
 enum class Role { Kernel, Bias, Alpha, AlphaBeta, Gamma, BnBeta };
 
@@ -63,6 +63,7 @@ bool isElementwise(LayerKind k) {
 // its reduction order) is the same in every call: results do not depend on heap addresses.
 struct Scratch {
     Eigen::VectorXd column, rowA, rowB;
+    Eigen::ArrayXd expBuf; // softmaxRows
 };
 
 } // namespace
@@ -71,14 +72,14 @@ struct OracleEvaluator::Impl {
     Model model;
     Eigen::VectorXd y;
     Eigen::Index n = 0;
-    std::vector<MatrixRM> acts;           // clean A_l, row-major (A_0 dropped: rows never read)
-    std::vector<Eigen::MatrixXd> cols;    // clean A_l, column-major (column sweeps)
-    std::vector<Eigen::MatrixXd> xhat;    // batchnorm layers: X̂ = (X − μ)·invStd, column-major
+    std::vector<MatrixRM> acts;        // clean A_l, row-major (A_0 dropped: rows never read)
+    std::vector<Eigen::MatrixXd> cols; // clean A_l, column-major (column sweeps)
+    std::vector<Eigen::MatrixXd> xhat; // batchnorm layers: X̂ = (X − μ)·invStd, column-major
     std::vector<Eigen::RowVectorXd> invStd;
-    Eigen::VectorXd sampleLoss;           // ℓ_s
+    Eigen::VectorXd sampleLoss; // ℓ_s
     double cleanLoss = 0;
-    std::vector<int> chainEnd;            // per layer l: last layer of the element-wise run after l
-    std::vector<int> tensorLayer;         // per tensor: owning layer (−1 none)
+    std::vector<int> chainEnd;    // per layer l: last layer of the element-wise run after l
+    std::vector<int> tensorLayer; // per tensor: owning layer (−1 none)
     std::vector<Role> tensorRole;
     int maxWidth = 0;
     // qrelu on the grid: level = clamp(roundHalfToEven(x·up), 0, maxLevel), y = level·down
@@ -86,13 +87,14 @@ struct OracleEvaluator::Impl {
 
     void build(const MatrixRM& X);
     double qrelu(double x) const;
-    void startColumn(const OracleFlip& f, int c, Eigen::Index r0, Eigen::Index r1, double* out) const;
+    void startColumn(const OracleFlip& f, int c, Eigen::Index r0, Eigen::Index r1,
+                     double* out) const;
     void chainLayer(int l, int c, Eigen::Index r0, Eigen::Index r1, double* v) const;
-    int rowLayer(int l, double*& a, double*& b, int w) const;
+    int rowLayer(int l, double*& a, double*& b, int w, Scratch& sc) const;
     double rowLossChange(Eigen::Index s, int k, int c, double v, Scratch& sc) const;
     double lossOf(const double* out, Eigen::Index s) const;
-    void accumulate(OracleTarget t, Eigen::Index r0, Eigen::Index r1, const double* v,
-                    double* memo, double& sum, std::uint32_t& count, Scratch& sc) const;
+    void accumulate(OracleTarget t, Eigen::Index r0, Eigen::Index r1, const double* v, double* memo,
+                    double& sum, std::uint32_t& count, Scratch& sc) const;
 };
 
 // Same function as QuantScheme::qrelu (round half to even, clamp, NaN → 0), inlined and
@@ -118,7 +120,8 @@ void OracleEvaluator::Impl::build(const MatrixRM& X) {
     cols.resize(L + 1);
     xhat.resize(L);
     invStd.resize(L);
-    for (std::size_t l = 0; l <= L; ++l) cols[l] = cache.acts[l];
+    for (std::size_t l = 0; l <= L; ++l)
+        cols[l] = cache.acts[l];
     for (std::size_t l = 0; l < L; ++l) {
         if (model.layers[l].kind != LayerKind::BatchNorm) continue;
         xhat[l] = cache.layers[l].xhat;
@@ -143,15 +146,19 @@ OracleEvaluator::OracleEvaluator(const Model& model, const MatrixRM& X, const Ei
     const int L = int(model.layers.size());
     d.chainEnd.assign(std::size_t(L), 0);
     for (int l = L - 1; l >= 0; --l)
-        d.chainEnd[std::size_t(l)] = l + 1 < L && isElementwise(model.layers[std::size_t(l) + 1].kind)
-                                         ? d.chainEnd[std::size_t(l) + 1] : l;
+        d.chainEnd[std::size_t(l)] =
+            l + 1 < L && isElementwise(model.layers[std::size_t(l) + 1].kind)
+                ? d.chainEnd[std::size_t(l) + 1]
+                : l;
     d.tensorLayer.assign(model.tensors.size(), -1);
     d.tensorRole.assign(model.tensors.size(), Role::Kernel);
     for (int l = 0; l < L; ++l) {
         const Layer& ly = model.layers[std::size_t(l)];
         const Role beta = ly.kind == LayerKind::BatchNorm ? Role::BnBeta : Role::AlphaBeta;
-        for (const auto& [t, role] : {std::pair{ly.kernel, Role::Kernel}, {ly.bias, Role::Bias},
-                                      {ly.alpha, Role::Alpha}, {ly.beta, beta},
+        for (const auto& [t, role] : {std::pair{ly.kernel, Role::Kernel},
+                                      {ly.bias, Role::Bias},
+                                      {ly.alpha, Role::Alpha},
+                                      {ly.beta, beta},
                                       {ly.gamma, Role::Gamma}})
             if (t >= 0) {
                 d.tensorLayer[std::size_t(t)] = l;
@@ -163,9 +170,15 @@ OracleEvaluator::OracleEvaluator(const Model& model, const MatrixRM& X, const Ei
 
 OracleEvaluator::~OracleEvaluator() = default;
 
-std::size_t OracleEvaluator::samples() const { return std::size_t(m_impl->n); }
-double OracleEvaluator::cleanLoss() const { return m_impl->cleanLoss; }
-const Model& OracleEvaluator::model() const { return m_impl->model; }
+std::size_t OracleEvaluator::samples() const {
+    return std::size_t(m_impl->n);
+}
+double OracleEvaluator::cleanLoss() const {
+    return m_impl->cleanLoss;
+}
+const Model& OracleEvaluator::model() const {
+    return m_impl->model;
+}
 
 OracleTarget OracleEvaluator::target(ParamRef p) const {
     const Impl& d = *m_impl;
@@ -181,8 +194,8 @@ OracleFlip OracleEvaluator::prepare(ParamRef p, int bit) const {
     OracleFlip f;
     f.layer = d.tensorLayer[p.tensor];
     f.role = int(d.tensorRole[p.tensor]);
-    f.row = f.role == int(Role::Kernel) ? int(p.index) / d.model.layers[std::size_t(f.layer)].out
-                                        : 0;
+    f.row =
+        f.role == int(Role::Kernel) ? int(p.index) / d.model.layers[std::size_t(f.layer)].out : 0;
     const double q = paramValue(d.model, p);
     f.qNew = d.model.scheme.flip(q, std::uint32_t(1) << (d.model.scheme.m() - 1 - bit));
     f.delta = f.qNew - q;
@@ -190,9 +203,8 @@ OracleFlip OracleEvaluator::prepare(ParamRef p, int bit) const {
 }
 
 // out[s − r0] = new A_{l+1}[s,c] for rows s ∈ [r0, r1) after flip f of a parameter of layer l.
-NETSURF_SWEEP void OracleEvaluator::Impl::startColumn(const OracleFlip& f, int c,
-                                                      Eigen::Index r0, Eigen::Index r1,
-                                                      double* out) const {
+NETSURF_SWEEP void OracleEvaluator::Impl::startColumn(const OracleFlip& f, int c, Eigen::Index r0,
+                                                      Eigen::Index r1, double* out) const {
     const auto l = std::size_t(f.layer);
     const Layer& ly = model.layers[l];
     const Eigen::Index rows = r1 - r0;
@@ -203,16 +215,19 @@ NETSURF_SWEEP void OracleEvaluator::Impl::startColumn(const OracleFlip& f, int c
     const double lo = model.scheme.minValue(), hi = model.scheme.maxValue(), delta = f.delta;
     switch (role) {
     case Role::Kernel: // Z[:,c] + δ·A_l[:,i]; rows with A_l[s,i] = 0 keep Z exactly
-        for (Eigen::Index s = 0; s < rows; ++s) out[s] = z[s] + delta * x[s];
+        for (Eigen::Index s = 0; s < rows; ++s)
+            out[s] = z[s] + delta * x[s];
         break;
     case Role::Bias:
-        for (Eigen::Index s = 0; s < rows; ++s) out[s] = z[s] + delta;
+        for (Eigen::Index s = 0; s < rows; ++s)
+            out[s] = z[s] + delta;
         break;
     case Role::Alpha:
     case Role::AlphaBeta: { // clip(x·α + β) with one of α_c, β_c replaced
         const double a = role == Role::Alpha ? f.qNew : val(ly.alpha);
         const double b = role == Role::AlphaBeta ? f.qNew : val(ly.beta);
-        for (Eigen::Index s = 0; s < rows; ++s) out[s] = clip(x[s] * a + b, lo, hi);
+        for (Eigen::Index s = 0; s < rows; ++s)
+            out[s] = clip(x[s] * a + b, lo, hi);
         break;
     }
     case Role::Gamma:
@@ -220,7 +235,8 @@ NETSURF_SWEEP void OracleEvaluator::Impl::startColumn(const OracleFlip& f, int c
         const double* xh = xhat[l].col(c).data() + r0;
         const double g = role == Role::Gamma ? f.qNew : val(ly.gamma);
         const double b = role == Role::BnBeta ? f.qNew : val(ly.beta);
-        for (Eigen::Index s = 0; s < rows; ++s) out[s] = xh[s] * g + b;
+        for (Eigen::Index s = 0; s < rows; ++s)
+            out[s] = xh[s] * g + b;
         break;
     }
     }
@@ -230,7 +246,7 @@ NETSURF_SWEEP void OracleEvaluator::Impl::startColumn(const OracleFlip& f, int c
 // batchnorm keep the clean output bit for bit where the input equals the clean input; the
 // inlined qrelu reproduces the clean one exactly.
 NETSURF_SWEEP void OracleEvaluator::Impl::chainLayer(int l, int c, Eigen::Index r0, Eigen::Index r1,
-                                       double* v) const {
+                                                     double* v) const {
     const Layer& ly = model.layers[std::size_t(l)];
     const Eigen::Index rows = r1 - r0;
     const double* in = cols[std::size_t(l)].col(c).data() + r0;
@@ -240,31 +256,31 @@ NETSURF_SWEEP void OracleEvaluator::Impl::chainLayer(int l, int c, Eigen::Index 
         const double a = val(ly.alpha), b = val(ly.beta);
         const double lo = model.scheme.minValue(), hi = model.scheme.maxValue();
         for (Eigen::Index s = 0; s < rows; ++s) {
-            const double y = clip(v[s] * a + b, lo, hi);
+            const double y = applyAlphaValue(v[s], a, b, lo, hi);
             v[s] = v[s] == in[s] ? out[s] : y;
         }
-    } else if (ly.kind == LayerKind::BatchNorm) { // y = ((x − μ)·invStd)·γ + β
+    } else if (ly.kind == LayerKind::BatchNorm) { // y = fma((x − μ)·invStd, γ, β)
         const double mu = model.tensors[std::size_t(ly.movingMean)].values[c];
         const double is = invStd[std::size_t(l)][c], g = val(ly.gamma), b = val(ly.beta);
         for (Eigen::Index s = 0; s < rows; ++s) {
-            const double y = ((v[s] - mu) * is) * g + b;
+            const double y = batchnormValue(v[s], mu, is, g, b);
             v[s] = v[s] == in[s] ? out[s] : y;
         }
     } else {
-        for (Eigen::Index s = 0; s < rows; ++s) v[s] = qrelu(v[s]);
+        for (Eigen::Index s = 0; s < rows; ++s)
+            v[s] = qrelu(v[s]);
     }
 }
 
-// Per-sample loss of one output row (as lossSum): −log max(P_y, 1e-15) or (o − y)².
+// Per-sample loss of one output row (as perSampleLoss): −log max(P_y, 1e-15) or (o − y)².
 double OracleEvaluator::Impl::lossOf(const double* out, Eigen::Index s) const {
-    if (model.loss == LossKind::CrossEntropy)
-        return -std::log(std::max(out[Eigen::Index(y[s])], kMinProb));
+    if (model.loss == LossKind::CrossEntropy) return crossEntropyOf(out[Eigen::Index(y[s])]);
     const double e = out[0] - y[s];
     return e * e;
 }
 
 // Layer l on one row, a (1×w) → a (1×out); b is scratch. Returns out.
-int OracleEvaluator::Impl::rowLayer(int l, double*& a, double*& b, int w) const {
+int OracleEvaluator::Impl::rowLayer(int l, double*& a, double*& b, int w, Scratch& sc) const {
     using Row = Eigen::Map<Eigen::RowVectorXd>;
     const Layer& ly = model.layers[std::size_t(l)];
     const auto vec = [&](int t) {
@@ -277,18 +293,19 @@ int OracleEvaluator::Impl::rowLayer(int l, double*& a, double*& b, int w) const 
         std::swap(a, b);
     } else if (ly.kind == LayerKind::ApplyAlpha) {
         const double lo = model.scheme.minValue(), hi = model.scheme.maxValue();
-        Row(a, w) = (Row(a, w).array() * vec(ly.alpha).array() + vec(ly.beta).array())
-                        .cwiseMax(lo).cwiseMin(hi);
+        const auto al = vec(ly.alpha), be = vec(ly.beta);
+        for (int j = 0; j < w; ++j)
+            a[j] = applyAlphaValue(a[j], al[j], be[j], lo, hi);
     } else if (ly.kind == LayerKind::BatchNorm) {
-        const auto mu = vec(ly.movingMean).array();
-        Row(a, w) = ((Row(a, w).array() - mu) * invStd[std::size_t(l)].array()) *
-                        vec(ly.gamma).array() + vec(ly.beta).array();
+        const auto mu = vec(ly.movingMean), g = vec(ly.gamma), be = vec(ly.beta);
+        const auto& is = invStd[std::size_t(l)];
+        for (int j = 0; j < w; ++j)
+            a[j] = batchnormValue(a[j], mu[j], is[j], g[j], be[j]);
     } else if (ly.kind == LayerKind::QRelu) {
-        for (int j = 0; j < w; ++j) a[j] = qrelu(a[j]);
-    } else { // softmax: P = exp(x − max x) / Σ exp(x − max x)
-        Row r(a, w);
-        r = (r.array() - r.maxCoeff()).exp();
-        r /= r.sum();
+        for (int j = 0; j < w; ++j)
+            a[j] = qrelu(a[j]);
+    } else { // softmax (layer_math.h)
+        softmaxRows(a, 1, w, sc.expBuf);
     }
     return ly.out;
 }
@@ -313,14 +330,7 @@ double OracleEvaluator::Impl::rowLossChange(Eigen::Index s, int k, int c, double
         a[c] = v;
     }
     for (; l < L; ++l) {
-        if (l + 1 == L && model.layers[std::size_t(l)].kind == LayerKind::Softmax &&
-            model.loss == LossKind::CrossEntropy) {
-            Row r(a, w);
-            r = (r.array() - r.maxCoeff()).exp();
-            const double p = a[Eigen::Index(y[s])] / r.sum();
-            return -std::log(std::max(p, kMinProb)) - sampleLoss[s];
-        }
-        w = rowLayer(l, a, b, w);
+        w = rowLayer(l, a, b, w, sc);
     }
     return lossOf(a, s) - sampleLoss[s];
 }
@@ -363,7 +373,8 @@ void OracleEvaluator::Impl::accumulate(OracleTarget t, Eigen::Index r0, Eigen::I
         p2 += lookup(s + 2);
         p3 += lookup(s + 3);
     }
-    for (; s < r1; ++s) p0 += lookup(s);
+    for (; s < r1; ++s)
+        p0 += lookup(s);
     sum += (p0 + p1) + (p2 + p3);
     count += changed;
 }
