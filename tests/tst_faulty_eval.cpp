@@ -3,6 +3,7 @@
 // architectures; empty / cancelling / pruned-entry flips; a hand-computed bias flip; the shared
 // kernels against QuantScheme; identical results for 1 and 2 threads.
 #include "test_support.h"
+#include "test_models.h"
 
 #include <map>
 #include <tuple>
@@ -21,69 +22,9 @@ using namespace netsurf;
 
 namespace {
 
-double draw(std::uint64_t a, std::uint64_t b, std::uint64_t c, double lo, double hi) {
-    return lo + (hi - lo) * toUnit(hashKey(41, a, b, c));
-}
-
-// Stand-in data of a benchmark's shape: n rows, d features (a fraction `zeros` of them 0, like
-// image background), `classes` labels (0: regression target).
-Dataset standIn(int n, int d, int classes, double zeros, double scale) {
-    Dataset data;
-    data.name = "stand-in";
-    data.task = classes ? TaskKind::Classification : TaskKind::Regression;
-    data.inputShape = {d};
-    data.classes = classes;
-    data.trainX.resize(n, d);
-    data.trainY.resize(n);
-    for (int i = 0; i < n; ++i) {
-        double t = 0;
-        for (int j = 0; j < d; ++j) {
-            const bool zero = draw(1, std::uint64_t(i), std::uint64_t(j), 0, 1) < zeros;
-            data.trainX(i, j) =
-                zero ? 0.0 : scale * draw(2, std::uint64_t(i), std::uint64_t(j), 0, 1);
-            t += data.trainX(i, j) * (j % 3 - 1);
-        }
-        data.trainY[i] = classes ? double(i % classes) : t + draw(3, std::uint64_t(i), 0, 0, 1);
-    }
-    data.testX = data.trainX;
-    data.testY = data.trainY;
-    return data;
-}
-
-struct Case {
-    Model model;
-    Dataset data;
-};
-
-// A benchmark architecture on stand-in data: non-trivial biases, α, β, γ and moving statistics,
-// every 7th kernel entry pruned (masked), quantized.
-Case makeCase(const std::string& bench, const QuantScheme& q) {
-    Dataset d = bench == "autompg"            ? standIn(120, 9, 0, 0.1, 100.0)
-                : bench == "smartpixel_small" ? standIn(400, 13, 3, 0.5, 25.0)
-                                              : standIn(300, 784, 10, 0.8, 1.0);
-    const BenchmarkSpec spec = *benchmarkSpec(bench);
-    Model m = buildModel(spec, q, d, 5);
-    m.normalizer = Normalizer::fit(d.trainX, q.minValue(), q.maxValue(), spec.globalInputRange);
-    for (std::size_t t = 0; t < m.tensors.size(); ++t) {
-        Tensor& tn = m.tensors[t];
-        for (Eigen::Index i = 0; i < tn.size(); ++i) {
-            const auto r = [&](double lo, double hi) {
-                return draw(4, t, std::uint64_t(i), lo, hi);
-            };
-            if (tn.role == "bias" || tn.role == "beta" || tn.role == "moving_mean")
-                tn.values[i] = r(-1, 1);
-            if (tn.role == "alpha" || tn.role == "gamma") tn.values[i] = r(0.25, 1.5);
-            if (tn.role == "moving_variance") tn.values[i] = r(0.3, 3);
-        }
-        if (tn.role == "kernel") {
-            tn.mask.assign(std::size_t(tn.size()), 1);
-            for (std::size_t i = 3; i < tn.mask.size(); i += 7)
-                tn.mask[i] = 0;
-        }
-    }
-    m.quantizeInPlace();
-    return {std::move(m), std::move(d)};
-}
+using test::Case;
+using test::draw;
+using test::makeCase;
 
 // Random distinct bits of `pop` (fraction or count), grouped per parameter, listed in reverse
 // order (the evaluators canonicalize).

@@ -66,10 +66,12 @@ void checkTensorUse(const Model& m) {
             require(t.rows == rows && t.cols == l.out,
                     "tensor " + t.name + " has shape " + shapeText(t.rows, t.cols) + ", expected " +
                         shapeText(rows, l.out) + " for layer " + l.name);
-            require(t.role == rule.role && t.trainable == rule.trainable &&
-                        t.prunable == rule.prunable,
-                    "tensor " + t.name + " is used as the " + rule.role + " of layer " + l.name +
-                        " but is declared with role " + t.role + " and other flags");
+            const std::string use = "tensor " + t.name + " is used as the " + rule.role +
+                                    " of layer " + l.name;
+            require(t.role == rule.role, use + " but has role " + t.role);
+            require(t.trainable == rule.trainable && t.prunable == rule.prunable,
+                    use + ", which is stored with trainable " + (rule.trainable ? "true" : "false") +
+                        " and prunable " + (rule.prunable ? "true" : "false"));
         }
     for (std::size_t i = 0; i < m.tensors.size(); ++i)
         require(uses[i] == 1,
@@ -153,11 +155,14 @@ void checkBenchmark(const Model& m, const BenchmarkSpec& spec) {
     const int inputs =
         std::accumulate(spec.inputShape.begin(), spec.inputShape.end(), 1, std::multiplies<>());
     const Model want = modelSkeleton(spec, m.scheme, spec.task, spec.inputShape, inputs);
+    const auto shape = [](const std::vector<int>& v) {
+        std::string t;
+        for (int d : v) t += (t.empty() ? "" : ", ") + std::to_string(d);
+        return "[" + t + "]";
+    };
     require(m.inputShape == want.inputShape && m.inputs == want.inputs,
-            b + " takes " + std::to_string(want.inputs) +
-                " inputs of its input shape, the file "
-                "declares " +
-                std::to_string(m.inputs));
+            b + " takes inputs of shape " + shape(want.inputShape) + ", the file declares " +
+                shape(m.inputShape) + " (" + std::to_string(m.inputs) + " inputs)");
     require(m.layers.size() == want.layers.size(),
             b + " has " + std::to_string(want.layers.size()) + " layers, the file " +
                 std::to_string(m.layers.size()));
