@@ -3,8 +3,9 @@
 # is missing is installed), then fetches the datasets.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
+# qemu-user: the test suite emulates a CPU without AVX2 to check the start-up CPU check.
 pkgs=(build-essential cmake ninja-build pkg-config git qt6-base-dev qt6-svg-dev libqcustomplot-dev
-      libeigen3-dev libtbb-dev zlib1g-dev libsqlite3-dev nlohmann-json3-dev xvfb xauth
+      libeigen3-dev libtbb-dev zlib1g-dev libsqlite3-dev nlohmann-json3-dev xvfb xauth qemu-user
       dataset-fashion-mnist python3-vega-datasets nodejs npm)
 missing=()
 for p in "${pkgs[@]}"; do

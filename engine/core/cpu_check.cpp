@@ -19,6 +19,14 @@ int netsurf_cpu_check_anchor = 0;
 
 namespace {
 
+#if NETSURF_ARCH_LEVEL >= 4
+#define NETSURF_ARCH_FEATURES "AVX-512"
+#elif NETSURF_ARCH_LEVEL == 3
+#define NETSURF_ARCH_FEATURES "AVX2, FMA and BMI2"
+#else
+#define NETSURF_ARCH_FEATURES "SSE4.2 and POPCNT"
+#endif
+
 bool cpuHasBuildTarget() {
 #if NETSURF_ARCH_LEVEL >= 4
     return __builtin_cpu_supports("x86-64-v4");
@@ -43,10 +51,9 @@ __attribute__((constructor(101))) void checkCpu() {
         return;
     }
     say(program_invocation_short_name);
-    say(": error: this build of NetSurf needs an " NETSURF_ARCH_STRING
-        " CPU (AVX2 and FMA for x86-64-v3) and this CPU lacks it; rebuild with "
-        "cmake -DNETSURF_ARCH=x86-64 for this machine (slower, and some sums round differently)"
-        "\n");
+    say(": error: this build of NetSurf needs a CPU with " NETSURF_ARCH_FEATURES
+        " (" NETSURF_ARCH_STRING ") and this CPU lacks them; rebuild with cmake "
+        "-DNETSURF_ARCH=x86-64 for this machine (slower, and some sums round differently)\n");
     ::_exit(1);
 }
 
