@@ -48,6 +48,7 @@ std::string header(const SweepResults& r, int threads) {
                     {"clean", {{"loss", r.cleanLoss}, {"metrics", r.cleanMetrics}}},
                     {"netsurf_version", version()},
                     {"git_revision", gitRevision()},
+                    {"instruction_set", instructionSet()},
                     {"threads", threads},
                     {"date", utcTimestamp()}};
     return "# " + h.dump() + "\n" + columns(r) + "\n";
