@@ -3,8 +3,8 @@
 // apply_alpha, softmax/loss in row order) and must reproduce the file's test_evaluation within
 // its default tolerance 1e-9. Auto-MPG only (fast): q<6,2,1> and q<16,1,1> take the input grid
 // (every dense layer proved exact), q<18,1,1> does not (2^−e would exceed 2^−30·max|x|), so
-// its first layer goes through the plain-sum / EngineOrder path. A tampered file must fail, and
-// a model of the simulated smart-pixel set must be refused with a clear message.
+// its first layer goes through the plain-sum / EngineOrder path. A tampered file must fail; a
+// model of the simulated smart-pixel set is reproduced from the engine's CSV export.
 #include "cli_runner.h"
 #include "test_support.h"
 
@@ -34,13 +34,14 @@ class TestReloadScript : public QObject {
         return test::tempPath(m_ws, "autompg/" + dir + "/prune_0.125/model.json");
     }
 
-    test::Run reload(const fs::path& model) {
+    test::Run reload(const fs::path& model, const QStringList& extra = {}) {
         QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.remove("NETSURF_SMARTPIXEL_DIR");
         p.setProcessEnvironment(env);
-        p.start(m_python, {QString::fromStdString(scriptPath().string()),
-                           QString::fromStdString(model.string())});
+        p.start(m_python, QStringList{QString::fromStdString(scriptPath().string()),
+                                      QString::fromStdString(model.string())} +
+                              extra);
         p.waitForFinished(120000);
         return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2,
                 QString::fromUtf8(p.readAllStandardOutput()),
@@ -87,17 +88,27 @@ private slots:
         QVERIFY2(r.out.contains("MISMATCH (tolerance 1e-09)"), qPrintable(r.out));
     }
 
-    void simulatedSmartPixelIsRefused() {
-        const fs::path model = modelPath("q6_2_1");
-        if (!fs::exists(model)) QSKIP("no model (Auto-MPG is not installed here)");
-        nlohmann::json doc = nlohmann::json::parse(*readFile(model));
-        doc["benchmark"] = "smartpixel_small";
-        doc["provenance"]["dataset_source"] = "simulated";
-        const fs::path copy = test::tempPath(m_ws, "simulated.json");
-        QVERIFY(atomicWriteFile(copy, doc.dump(1) + "\n").ok());
-        const test::Run r = reload(copy);
+    // A model of the simulated smart-pixel set: the script reads the rows the engine exports
+    // (netsurf-cli datasets --export smartpixel → <data dir>/smartpixel-simulated) and says how
+    // to make them when they are missing.
+    void simulatedSmartPixelThroughTheExport() {
+        QTemporaryDir data;
+        const std::map<QString, QString> simulated{{"NETSURF_SMARTPIXEL_DIR", ""}};
+        test::Run t = test::cli({"train", "--quiet", "--benchmark", "smartpixel_small", "--quant",
+                                 "q<6,2,1>", "--pruning", "0.125", "--epochs", "3"},
+                                m_ws.path(), simulated);
+        QVERIFY2(t.code == 0, qPrintable(t.err));
+        const fs::path model =
+            test::tempPath(m_ws, "smartpixel_small/q6_2_1/prune_0.125/model.json");
+        const QStringList dataDir{"--data-dir", data.path()};
+        test::Run r = reload(model, dataDir);
         QCOMPARE(r.code, 2);
-        QVERIFY2(r.err.contains("simulated smart-pixel clusters"), qPrintable(r.err));
+        QVERIFY2(r.err.contains("netsurf-cli datasets --export smartpixel"), qPrintable(r.err));
+        t = test::cli(QStringList{"datasets", "--export", "smartpixel"} + dataDir, {}, simulated);
+        QVERIFY2(t.code == 0, qPrintable(t.err));
+        r = reload(model, dataDir);
+        QVERIFY2(r.code == 0 && r.out.contains("\nmatch\n"), qPrintable(r.out + r.err));
+        QVERIFY2(!r.out.contains("warning"), qPrintable(r.out)); // the exported checksum matches
     }
 };
 

@@ -10,6 +10,7 @@
 #include "app/cli/commands.h"
 #include "engine/core/message_text.h"
 #include "engine/data/dataset.h"
+#include "engine/data/smartpixel_csv_loader.h"
 
 namespace netsurf::cli {
 
@@ -17,9 +18,14 @@ namespace {
 
 constexpr const char* kHelp =
     "usage: netsurf-cli datasets [--data-dir DIR] [--smartpixel-dir DIR] [--json]\n"
+    "       netsurf-cli datasets --export smartpixel [--out DIR] [--smartpixel-dir DIR]\n"
     "Loads every benchmark dataset and lists its source, split sizes (train as used for\n"
     "fitting, validation, test), input shape, output and SHA-256 checksum. Exits with 1 when any\n"
-    "dataset is missing or corrupt.\n";
+    "dataset is missing or corrupt.\n"
+    "--export smartpixel writes the smart-pixel set NetSurf uses (the seeded simulation unless\n"
+    "--smartpixel-dir or NETSURF_SMARTPIXEL_DIR names the public CSVs) as the four CSV files of\n"
+    "the public layout into DIR (default <data dir>/smartpixel-simulated), e.g. for\n"
+    "docs/examples/reload_model.py or another tool.\n";
 
 std::string shapeText(const std::vector<int>& shape) {
     std::string s;
@@ -80,11 +86,34 @@ void printTable(const std::string& dataDir, const std::vector<DatasetInfo>& info
     }
 }
 
+int exportSmartPixel(const CliArgs& args, const DatasetOptions& options) {
+    if (*args.value("export") != "smartpixel")
+        return reportError(Error::usage("--export supports smartpixel only, got " +
+                                        quoteValue(*args.value("export"))));
+    const std::filesystem::path out =
+        args.value("out").value_or((resolveDataDir(options) / "smartpixel-simulated").string());
+    auto data = loadDataset("smartpixel", options);
+    if (!data) return reportError(data.error());
+    if (auto st = saveSmartPixelCsv(*data, out); !st) return reportError(st.error());
+    if (args.flag("json"))
+        printJson({{"dataset", "smartpixel"},
+                   {"source", toString(data->source)},
+                   {"checksum", data->checksum},
+                   {"out", out.string()},
+                   {"train", data->trainX.rows()},
+                   {"test", data->testX.rows()}});
+    else
+        std::printf("smartpixel (%s, %lld train + %lld test rows) written to %s\n",
+                    data->sourceDetail.c_str(), static_cast<long long>(data->trainX.rows()),
+                    static_cast<long long>(data->testX.rows()), out.string().c_str());
+    return 0;
+}
+
 } // namespace
 
 int cmdDatasets(const Args& args) {
-    auto parsed =
-        CliArgs::parse(args, {.valued = {"data-dir", "smartpixel-dir"}, .flags = {"json", "help"}});
+    auto parsed = CliArgs::parse(args, {.valued = {"data-dir", "smartpixel-dir", "export", "out"},
+                                        .flags = {"json", "help"}});
     if (!parsed) return reportError(parsed.error());
     if (parsed->flag("help")) {
         std::printf("%s", kHelp);
@@ -96,6 +125,9 @@ int cmdDatasets(const Args& args) {
     DatasetOptions options;
     if (auto dir = parsed->value("data-dir")) options.dataDir = *dir;
     if (auto dir = parsed->value("smartpixel-dir")) options.smartpixelDir = *dir;
+    if (parsed->value("export")) return exportSmartPixel(*parsed, options);
+    if (parsed->value("out"))
+        return reportError(Error::usage("--out is the directory of --export"));
     const std::string dataDir = resolveDataDir(options).string();
 
     std::vector<DatasetInfo> infos;

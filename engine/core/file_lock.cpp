@@ -1,10 +1,12 @@
 #include "engine/core/file_lock.h"
 
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <thread>
 #include <unistd.h>
 
 #include "engine/core/file_io.h"
@@ -31,7 +33,12 @@ std::string holderOf(const fs::path& lockFile) {
 }
 
 std::string busyMessage(const fs::path& lockFile, const std::string& what) {
-    const std::string holder = holderOf(lockFile);
+    // The holder writes its name right after locking; give it a moment when we came in between.
+    std::string holder = holderOf(lockFile);
+    for (int i = 0; i < 20 && holder.empty(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        holder = holderOf(lockFile);
+    }
     const std::size_t at = holder.find('@');
     const std::string who = holder.empty()            ? "another process"
                             : at == std::string::npos ? "process " + holder

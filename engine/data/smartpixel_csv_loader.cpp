@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 #include "engine/core/file_io.h"
 #include "engine/core/message_text.h"
@@ -159,6 +160,50 @@ bool hasSmartPixelCsv(const fs::path& dir) {
     for (const auto& f : smartPixelFileNames())
         if (!fs::is_regular_file(dir / f, ec)) return false;
     return true;
+}
+
+namespace {
+
+std::string inputsCsv(const MatrixRM& x) {
+    std::string out;
+    for (Eigen::Index c = 0; c < x.cols(); ++c)
+        out += "," + std::to_string(c);
+    out += "\n";
+    for (Eigen::Index r = 0; r < x.rows(); ++r) {
+        out += std::to_string(r);
+        for (Eigen::Index c = 0; c < x.cols(); ++c) {
+            out += ',';
+            appendDouble(out, x(r, c));
+        }
+        out += '\n';
+    }
+    return out;
+}
+
+std::string labelsCsv(const Eigen::VectorXd& y) {
+    std::string out = ",ptLabel\n";
+    for (Eigen::Index r = 0; r < y.size(); ++r) {
+        out += std::to_string(r) + ",";
+        appendDouble(out, y[r]);
+        out += '\n';
+    }
+    return out;
+}
+
+} // namespace
+
+Status saveSmartPixelCsv(const Dataset& data, const fs::path& dir) {
+    const auto& names = smartPixelFileNames();
+    const std::string texts[4] = {inputsCsv(data.trainX), labelsCsv(data.trainY),
+                                  inputsCsv(data.testX), labelsCsv(data.testY)};
+    for (std::size_t i = 0; i < 4; ++i)
+        if (auto st = atomicWriteFile(dir / names[i], texts[i]); !st) return st;
+    // What the files hold: readers can compare the checksum with a model's dataset_checksum.
+    const nlohmann::json note = {{"dataset", data.name},
+                                 {"source", toString(data.source)},
+                                 {"source_detail", data.sourceDetail},
+                                 {"checksum", data.checksum}};
+    return atomicWriteFile(dir / "netsurf-export.json", note.dump(1) + "\n");
 }
 
 Status loadSmartPixelCsv(const fs::path& dir, Dataset& out) {

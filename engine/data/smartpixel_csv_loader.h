@@ -34,6 +34,13 @@ const std::vector<std::string>& smartPixelFileNames();
 // True when `dir` holds all four files.
 bool hasSmartPixelCsv(const std::filesystem::path& dir);
 
+// Writes a smart-pixel dataset (e.g. the simulated one) as the four files of the public layout
+// into `dir`: inputs with an unnamed index column and columns 0..12, labels as ",ptLabel", values
+// in shortest round-trip form, each file written atomically. loadSmartPixelCsv reads the rows
+// back exactly (its checksum is that of the CSV bytes, not of the simulator's). Beside them,
+// netsurf-export.json records the dataset's name, source and checksum.
+Status saveSmartPixelCsv(const Dataset& data, const std::filesystem::path& dir);
+
 // Reads the four files; fills out.train*/test*, inputShape {13} and checksum (SHA-256 over
 // the four files' bytes in smartPixelFileNames() order).
 Status loadSmartPixelCsv(const std::filesystem::path& dir, Dataset& out);
