@@ -18,6 +18,9 @@ private slots:
     void startsOnlyOnACapableCpu() {
         QFETCH(QString, cpu);
         QFETCH(bool, capable);
+#if defined(__SANITIZE_ADDRESS__)
+        QSKIP("qemu-user cannot run AddressSanitizer binaries (its shadow memory mappings)");
+#endif
         const QString qemu = QStandardPaths::findExecutable("qemu-x86_64");
         if (qemu.isEmpty()) QSKIP("qemu-user is not installed (packaging/setup.sh installs it)");
         QProcess p;
