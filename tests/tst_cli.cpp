@@ -69,7 +69,8 @@ private slots:
         QVERIFY(rankings.at(0).at("bits").get<int>() > 1000);
         r = cli(QStringList{"rank-quality"} + sel, ws.path());
         QCOMPARE(r.code, 0);
-        for (const auto& row : json(r).at("rankings"))
+        const nlohmann::json quality = json(r); // outlives the loop (not a temporary's member)
+        for (const auto& row : quality.at("rankings"))
             if (row.at("method") == "oracle" && row.at("order") == "global")
                 QCOMPARE(row.at("kendall_tau_b").get<double>(), 1.0);
         const QStringList grid{"--ber",  "0.01,0.1",   "--protection", "0,0.2",

@@ -47,8 +47,10 @@ enum class Role { Kernel, Bias, Alpha, AlphaBeta, Gamma, BnBeta };
 
 using ConstMapRM = Eigen::Map<const MatrixRM>;
 
-// min(max(x, lo), hi) as Eigen's cwiseMax(lo).cwiseMin(hi) (std:: versions do not inline into
-// NETSURF_SWEEP functions).
+// min(max(x, lo), hi) as Eigen's cwiseMax(lo).cwiseMin(hi). Functions without NETSURF_SWEEP's
+// optimize attribute (std::min/max, layer_math's inline functions) are not inlined into
+// NETSURF_SWEEP functions, so those write layer_math's formulas out with this clip and the
+// std::fma builtin.
 NETSURF_SWEEP inline double clip(double x, double lo, double hi) {
     const double t = x < lo ? lo : x;
     return hi < t ? hi : t;
@@ -210,7 +212,11 @@ NETSURF_SWEEP void OracleEvaluator::Impl::startColumn(const OracleFlip& f, int c
     const Eigen::Index rows = r1 - r0;
     const double* z = cols[l + 1].col(c).data() + r0;
     const auto role = Role(f.role);
-    const double* x = cols[l].col(role == Role::Kernel ? f.row : c).data() + r0;
+    // The column the parameter multiplies: input i of a kernel entry W[i, c], input c of an
+    // element-wise layer (none for a bias, whose layer may have fewer inputs than outputs).
+    const double* x = role == Role::Kernel ? cols[l].col(f.row).data() + r0
+                      : role == Role::Bias ? nullptr
+                                           : cols[l].col(c).data() + r0;
     const auto val = [&](int t) { return model.tensors[std::size_t(t)].values[c]; };
     const double lo = model.scheme.minValue(), hi = model.scheme.maxValue(), delta = f.delta;
     switch (role) {
@@ -223,20 +229,20 @@ NETSURF_SWEEP void OracleEvaluator::Impl::startColumn(const OracleFlip& f, int c
             out[s] = z[s] + delta;
         break;
     case Role::Alpha:
-    case Role::AlphaBeta: { // clip(x·α + β) with one of α_c, β_c replaced
+    case Role::AlphaBeta: { // clip(fma(α, x, β)) with one of α_c, β_c replaced
         const double a = role == Role::Alpha ? f.qNew : val(ly.alpha);
         const double b = role == Role::AlphaBeta ? f.qNew : val(ly.beta);
         for (Eigen::Index s = 0; s < rows; ++s)
-            out[s] = clip(x[s] * a + b, lo, hi);
+            out[s] = clip(std::fma(a, x[s], b), lo, hi); // = applyAlphaValue
         break;
     }
     case Role::Gamma:
-    case Role::BnBeta: { // x̂·γ + β with one of γ_c, β_c replaced
+    case Role::BnBeta: { // fma(x̂, γ, β) with one of γ_c, β_c replaced (layer_math.h)
         const double* xh = xhat[l].col(c).data() + r0;
         const double g = role == Role::Gamma ? f.qNew : val(ly.gamma);
         const double b = role == Role::BnBeta ? f.qNew : val(ly.beta);
         for (Eigen::Index s = 0; s < rows; ++s)
-            out[s] = xh[s] * g + b;
+            out[s] = std::fma(xh[s], g, b);
         break;
     }
     }
@@ -256,14 +262,14 @@ NETSURF_SWEEP void OracleEvaluator::Impl::chainLayer(int l, int c, Eigen::Index 
         const double a = val(ly.alpha), b = val(ly.beta);
         const double lo = model.scheme.minValue(), hi = model.scheme.maxValue();
         for (Eigen::Index s = 0; s < rows; ++s) {
-            const double y = applyAlphaValue(v[s], a, b, lo, hi);
+            const double y = clip(std::fma(a, v[s], b), lo, hi); // = applyAlphaValue
             v[s] = v[s] == in[s] ? out[s] : y;
         }
     } else if (ly.kind == LayerKind::BatchNorm) { // y = fma((x − μ)·invStd, γ, β)
         const double mu = model.tensors[std::size_t(ly.movingMean)].values[c];
         const double is = invStd[std::size_t(l)][c], g = val(ly.gamma), b = val(ly.beta);
         for (Eigen::Index s = 0; s < rows; ++s) {
-            const double y = batchnormValue(v[s], mu, is, g, b);
+            const double y = std::fma((v[s] - mu) * is, g, b); // = batchnormValue
             v[s] = v[s] == in[s] ? out[s] : y;
         }
     } else {
