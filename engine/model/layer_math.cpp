@@ -2,8 +2,12 @@
 
 namespace netsurf {
 
-void softmaxRows(double* z, Eigen::Index rows, int width, Eigen::ArrayXd& buf) {
-    // e = z − max z per row, in one contiguous buffer padded to whole packets.
+namespace {
+
+// buf[r·width + c] = exp(z[r, c] − max_c z[r, c]) for a rows×width block; returns buf's data.
+// One contiguous buffer padded to whole packets, aligned: Eigen's packet exp computes every
+// element (no scalar peel or tail).
+const double* shiftedExp(const double* z, Eigen::Index rows, int width, Eigen::ArrayXd& buf) {
     const Eigen::Index size = rows * width, padded = paddedCount(size);
     if (buf.size() < padded) buf.resize(padded);
     double* e = buf.data();
@@ -14,19 +18,34 @@ void softmaxRows(double* z, Eigen::Index rows, int width, Eigen::ArrayXd& buf) {
             e[r * width + c] = zr[c] - m;
     }
     std::fill(e + size, e + padded, 0.0);
-    // Aligned start and a size that is a multiple of the packet size: Eigen's packet exp
-    // computes every element (no scalar peel or tail).
     Eigen::Map<Eigen::ArrayXd, Eigen::AlignedMax> all(e, padded);
     all = all.exp();
+    return e;
+}
+
+double rowSum(const double* e, int width) {
+    double sum = 0;
+    for (int c = 0; c < width; ++c)
+        sum += e[c];
+    return sum;
+}
+
+} // namespace
+
+void softmaxRows(double* z, Eigen::Index rows, int width, Eigen::ArrayXd& buf) {
+    const double* e = shiftedExp(z, rows, width, buf);
     for (Eigen::Index r = 0; r < rows; ++r) {
         double* zr = z + r * width;
         const double* er = e + r * width;
-        double sum = 0;
-        for (int c = 0; c < width; ++c)
-            sum += er[c];
+        const double sum = rowSum(er, width);
         for (int c = 0; c < width; ++c)
             zr[c] = er[c] / sum;
     }
+}
+
+double softmaxProbability(const double* z, int width, int k, Eigen::ArrayXd& buf) {
+    const double* e = shiftedExp(z, 1, width, buf);
+    return e[k] / rowSum(e, width);
 }
 
 void crossEntropyInPlace(Eigen::ArrayXd& buf, Eigen::Index count) {
@@ -38,8 +57,9 @@ void crossEntropyInPlace(Eigen::ArrayXd& buf, Eigen::Index count) {
 }
 
 double crossEntropyOf(double p) {
-    alignas(64) double b[8] = {std::max(p, kMinProbability), 1, 1, 1, 1, 1, 1, 1};
-    Eigen::Map<Eigen::Array<double, 8, 1>, Eigen::Aligned64> l(b);
+    // One packet of four lanes (Eigen's generic packet log: the same value in any lane width).
+    alignas(32) double b[4] = {std::max(p, kMinProbability), 1, 1, 1};
+    Eigen::Map<Eigen::Array<double, 4, 1>, Eigen::Aligned32> l(b);
     l = -l.log();
     return b[0];
 }

@@ -32,13 +32,17 @@ inline double batchnormValue(double x, double mean, double scale, double gamma, 
     return std::fma((x - mean) * scale, gamma, beta);
 }
 
-// Entries a buffer of `count` values needs when padded to whole packets (of any x86 width).
+// Entries a buffer of `count` values needs when padded to whole packets of this build.
 inline Eigen::Index paddedCount(Eigen::Index count) {
-    return (count + 7) / 8 * 8;
+    constexpr Eigen::Index packet = Eigen::internal::packet_traits<double>::size;
+    return (count + packet - 1) / packet * packet;
 }
 
 // Row-wise softmax of a row-major rows×width block, in place. buf: scratch.
 void softmaxRows(double* z, Eigen::Index rows, int width, Eigen::ArrayXd& buf);
+
+// p_k of one row z (width values): the same double softmaxRows gives for column k.
+double softmaxProbability(const double* z, int width, int k, Eigen::ArrayXd& buf);
 
 // buf[0..count) holds probabilities p_y: replaces them by −log max(p_y, 1e-15). buf must have at
 // least paddedCount(count) entries (the padding is overwritten).

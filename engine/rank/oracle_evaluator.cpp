@@ -336,6 +336,10 @@ double OracleEvaluator::Impl::rowLossChange(Eigen::Index s, int k, int c, double
         a[c] = v;
     }
     for (; l < L; ++l) {
+        if (l + 1 == L && model.layers[std::size_t(l)].kind == LayerKind::Softmax &&
+            model.loss == LossKind::CrossEntropy) // only P_y is needed
+            return crossEntropyOf(softmaxProbability(a, w, int(y[s]), sc.expBuf)) -
+                   sampleLoss[s];
         w = rowLayer(l, a, b, w, sc);
     }
     return lossOf(a, s) - sampleLoss[s];
