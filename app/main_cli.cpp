@@ -22,12 +22,16 @@ void printUsage() {
         "  quant         show a quantization scheme q<m,n,s> and the bits/deltas of values\n"
         "  train         train (quantization-aware, with pruning) a benchmark model\n"
         "  evaluate      clean loss and metrics of a trained model on a split\n"
-        "  rank          rank the model's bits by vulnerability (14 methods, incl. the exact oracle)\n"
+        "  rank          rank the model's bits by vulnerability (14 methods, incl. the exact "
+        "oracle)\n"
         "  inject        BER x protection fault-injection sweep of a ranking (resumable)\n"
         "  compare       compare the rankers' experiments: CIs, AUC, VUS, ranking overlap\n"
         "  protect       export the protected bits of a ranking (JSON, CSV, C header)\n"
         "  rank-quality  judge every ranking present against the exact oracle\n"
         "  bench         benchmarks of NetSurf's own speed (bench train, bench rank)\n"
+        "  batch         a whole sweep as a graph of jobs (train, rank, inject, compare), "
+        "resumable\n"
+        "  jobs          the jobs of a workspace and the progress of its running batch\n"
         "\n"
         "Every command accepts --json (one JSON object on stdout; on an error the object\n"
         "{\"error\", \"kind\", \"exit_code\"}) and --help. An option given twice is refused\n"
@@ -64,7 +68,10 @@ int main(int argc, char** argv) {
     if (cmd == "protect") return cmdProtect(args);
     if (cmd == "compare") return cmdCompare(args);
     if (cmd == "bench") return cmdBench(args);
-    return reportError(netsurf::Error::usage("unknown command " + netsurf::quoteValue(cmd) +
-                                             " (expected datasets, quant, train, evaluate, rank, "
-                                             "rank-quality, inject, compare, protect or bench)"));
+    if (cmd == "batch") return cmdBatch(args);
+    if (cmd == "jobs") return cmdJobs(args);
+    return reportError(
+        netsurf::Error::usage("unknown command " + netsurf::quoteValue(cmd) +
+                              " (expected datasets, quant, train, evaluate, rank, "
+                              "rank-quality, inject, compare, protect, bench, batch or jobs)"));
 }

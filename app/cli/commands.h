@@ -18,6 +18,8 @@ int cmdInject(const Args& args);
 int cmdProtect(const Args& args);
 int cmdCompare(const Args& args);
 int cmdBench(const Args& args);
+int cmdBatch(const Args& args);
+int cmdJobs(const Args& args);
 int cmdBenchInject(const Args& args); // bench inject
 
 } // namespace netsurf::cli

@@ -88,6 +88,7 @@ Result<TrainOutcome> trainAndSave(const TrainRequest& req, const BenchmarkSpec& 
     TrainOptions opt;
     opt.epochs = req.epochs.value_or(0);
     opt.seed = seed;
+    opt.onEpoch = req.onEpoch;
     auto r = trainModel(spec, req.model.scheme, req.model.pruning, *data, *splits, opt, sink, stop);
     if (!r) return r.error();
     TrainOutcome out;

@@ -30,6 +30,7 @@ struct TrainRequest {
     bool retrain = false;              // replace an existing model
     int threads = 0;                   // 0 = all cores
     DatasetOptions data;
+    std::function<void(const EpochRecord&)> onEpoch; // each epoch's record (live front ends)
 };
 
 struct TrainOutcome {

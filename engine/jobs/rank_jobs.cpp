@@ -117,7 +117,7 @@ Result<RankOutcome> runRankJob(const RankRequest& req, ProgressSink& sink, std::
     RankOutcome out;
     out.modelPath = modelPathFor(req.model);
     removeStaleTempFilesOf(req.model, sink);
-    if (!fs::exists(out.modelPath)) {
+    if (req.trainIfMissing && !fs::exists(out.modelPath)) {
         // The model is trained with the request's seed (the seed of the ranking and sweep).
         TrainRequest t{
             .model = req.model, .seed = req.seed, .threads = req.threads, .data = req.data};

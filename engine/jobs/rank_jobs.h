@@ -22,6 +22,9 @@ struct RankRequest {
     bool rerank = false;     // recompute even when a ranking with the same identity exists
     int threads = 0;
     DatasetOptions data;
+    // The CLI's convenience: train a missing model first. The job runner sets false (training is
+    // a job of its own), and a missing model is then an error.
+    bool trainIfMissing = true;
 };
 
 struct RankedFile {

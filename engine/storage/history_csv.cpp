@@ -22,13 +22,13 @@ std::string historyCsv(const std::vector<EpochRecord>& history) {
         out += ",val_loss";
         for (const auto& [k, v] : history.front().valMetrics) out += ",val_" + k;
     }
-    out += ",sparsity,seconds\n";
+    out += ",sparsity,learning_rate,seconds\n";
     for (const EpochRecord& r : history) {
         out += std::to_string(r.epoch) + "," + num(r.loss);
         for (const auto& [k, v] : r.metrics) out += "," + num(v);
         out += "," + num(r.valLoss);
         for (const auto& [k, v] : r.valMetrics) out += "," + num(v);
-        out += "," + num(r.sparsity) + "," + num(r.seconds) + "\n";
+        out += "," + num(r.sparsity) + "," + num(r.learningRate) + "," + num(r.seconds) + "\n";
     }
     return out;
 }

@@ -1,5 +1,5 @@
 #pragma once
-// history.csv: epoch, loss, <metrics>, val_loss, val_<metrics>, sparsity, seconds.
+// history.csv: epoch, loss, <metrics>, val_loss, val_<metrics>, sparsity, learning_rate, seconds.
 #include <filesystem>
 #include <vector>
 

@@ -158,6 +158,7 @@ Result<TrainResult> trainModel(const BenchmarkSpec& spec, const QuantScheme& sch
             r.valMetrics = r.metrics;
         }
         r.sparsity = model.kernelSparsity();
+        r.learningRate = spec.learningRate;
         r.seconds = secondsSince(te);
         r.stepSeconds = stepSeconds;
         res.stepSeconds += stepSeconds;
@@ -165,6 +166,7 @@ Result<TrainResult> trainModel(const BenchmarkSpec& spec, const QuantScheme& sch
         res.epochsRun = e;
         res.samplesProcessed += splits.train.size();
         sink.progress({"train", e, res.epochsConfigured, epochDetail(r, res.epochsConfigured)});
+        if (options.onEpoch) options.onEpoch(r);
         // Early stopping watches the validation loss once the pruning target is reached.
         if (spec.earlyStopPatience > 0 && e >= pruneEnd) {
             if (r.valLoss < bestVal) {

@@ -6,6 +6,7 @@
 // fixed row chunks processed in parallel and reduced in chunk order, so the trained weights are
 // identical for any number of threads.
 #include <cstdint>
+#include <functional>
 #include <stop_token>
 #include <vector>
 
@@ -17,10 +18,14 @@
 
 namespace netsurf {
 
+struct EpochRecord;
+
 struct TrainOptions {
     int epochs = 0;          // 0 = the benchmark's default
     std::uint64_t seed = 0;
     Execution execution = Execution::Parallel; // Reference: the single-threaded baseline
+    // Called on the training thread after each epoch with its record (live front ends).
+    std::function<void(const EpochRecord&)> onEpoch;
 };
 
 struct EpochRecord {
@@ -30,6 +35,7 @@ struct EpochRecord {
     double valLoss = 0;      // exact evaluation on the validation split
     Metrics valMetrics;
     double sparsity = 0;     // kernel sparsity at the end of the epoch
+    double learningRate = 0; // Adam's step size during the epoch
     double seconds = 0;      // wall time of the epoch
     double stepSeconds = 0;  // of which the training steps (without pruning and validation)
 };
