@@ -1,0 +1,221 @@
+// netsurf-cli batch and jobs end to end: a small config (2 benchmarks, 2 methods, 3 epochs)
+// completes; kill -9 in the middle, then the same command again, gives exactly the results of
+// an uninterrupted run; a second batch on the workspace is refused; bad configs are one-line
+// usage errors; the job database lists the jobs, refuses a newer schema, reports damage with
+// the rebuild hint and is rebuilt from the files.
+#include "cli_runner.h"
+#include "test_support.h"
+
+#include <QDirIterator>
+#include <csignal>
+#include <nlohmann/json.hpp>
+#include <sqlite3.h>
+#include <thread>
+
+#include "engine/core/file_io.h"
+#include "engine/runner/batch_config.h"
+
+using namespace netsurf;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Two benchmarks, two methods, 3 epochs; the exhaustive sweep keeps it busy for a few seconds.
+const char* kConfig = R"({"benchmarks": ["autompg", "smartpixel_small"],
+  "quantizations": ["q<6,2,1>"], "prunings": [0.125], "methods": ["qpolargrad", "random"],
+  "epochs": 3, "ber": [0.001, 0.01, 0.1], "protection": [0, 0.1, 0.3]})";
+
+QString writeConfig(const QTemporaryDir& dir, const std::string& text) {
+    const fs::path p = test::tempPath(dir, "sweep.json");
+    if (!atomicWriteFile(p, text)) qFatal("cannot write the config");
+    return QString::fromStdString(p.string());
+}
+
+// Every results.csv below the workspace: model directory + method and order → its data lines,
+// sorted. (Not the path: a ranking's id includes the model file's checksum, and model.json
+// records when it was trained.)
+std::map<QString, QStringList> results(const QString& ws) {
+    std::map<QString, QStringList> out;
+    QDirIterator it(ws, {"results.csv"}, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString path = it.next();
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly)) continue;
+        QStringList lines = QString::fromUtf8(f.readAll()).split('\n', Qt::SkipEmptyParts);
+        const json header = json::parse(lines.front().mid(2).toStdString(), nullptr, false);
+        lines.removeFirst(); // the header (dates, threads)
+        lines.sort();
+        const QString model = QDir(ws).relativeFilePath(path).section('/', 0, 2);
+        out[model + "/" + QString::fromStdString(header.value("method", "") + "-" +
+                                                 header.value("order", ""))] = lines;
+    }
+    return out;
+}
+
+test::Run batch(const QString& config, const QString& ws, const QStringList& extra = {}) {
+    return test::cli(QStringList{"batch", "--config", config, "--workspace", ws, "--quiet"} +
+                     extra);
+}
+
+bool haveData(const test::Run& r) {
+    return !(r.code == 1 && r.err.contains("cars.json"));
+}
+
+} // namespace
+
+class TestBatch : public QObject {
+    Q_OBJECT
+private slots:
+    void configParsing_data() {
+        QTest::addColumn<QString>("config");
+        QTest::addColumn<QString>("message"); // empty: accepted
+        QTest::newRow("seed sweep") << "{}"
+                                    << "";
+        QTest::newRow("unknown key")
+            << R"({"benchmark": ["autompg"]})"
+            << "sweep.json: unknown key 'benchmark' (expected benchmarks, ";
+        QTest::newRow("unknown method") << R"({"methods": ["qpolar", "gradient"]})"
+                                        << "sweep.json: unknown ranking method 'gradient'";
+        QTest::newRow("unknown benchmark") << R"({"benchmarks": ["cifar"]})"
+                                           << "sweep.json: unknown benchmark 'cifar'";
+        QTest::newRow("bad scheme") << R"({"quantizations": ["q<30,2,1>"]})"
+                                    << "q<30,2,1>";
+        QTest::newRow("empty list") << R"({"ber": []})"
+                                    << "sweep.json: \"ber\" must be a non-empty list";
+        QTest::newRow("string number") << R"({"prunings": ["0.5"]})"
+                                       << "sweep.json: \"prunings\" must hold numbers";
+        QTest::newRow("repeated") << R"({"ber": [0.1, 0.1]})"
+                                  << "\"ber\" lists '0.1' twice";
+        QTest::newRow("out of range") << R"({"protection": [1.5]})"
+                                      << "protection 1.5";
+        QTest::newRow("not json") << R"({"ber": [0.1,)"
+                                  << "sweep.json is not a JSON object";
+        QTest::newRow("epochs") << R"({"epochs": 0})"
+                                << "\"epochs\" must be an integer";
+    }
+    void configParsing() {
+        QFETCH(QString, config);
+        QFETCH(QString, message);
+        auto c = parseBatchConfig(config.toStdString(), "sweep.json");
+        if (message.isEmpty()) {
+            QVERIFY(c.ok());
+            QCOMPARE(c->benchmarks.size(), std::size_t(4));
+            QCOMPARE(c->quantizations.size(), std::size_t(4));
+            QCOMPARE(c->methods.size(), std::size_t(10));
+            QCOMPARE(c->sweep.bers.size() * c->sweep.protections.size(), std::size_t(54));
+            return;
+        }
+        QVERIFY(!c.ok());
+        QCOMPARE(c.error().kind, ErrorKind::Usage);
+        QVERIFY2(QString::fromStdString(c.error().message).contains(message),
+                 c.error().message.c_str());
+    }
+
+    void badConfigIsAOneLineUsageError() {
+        QTemporaryDir dir;
+        const test::Run r = batch(writeConfig(dir, R"({"methods": ["nope"]})"), dir.path());
+        QCOMPARE(r.code, 2);
+        QVERIFY2(test::errorLine(r).contains("unknown ranking method 'nope'"), qPrintable(r.err));
+        QVERIFY(!fs::exists(test::tempPath(dir, "netsurf-jobs.sqlite")));
+    }
+
+    void dryRunListsTheJobs() {
+        QTemporaryDir dir;
+        const test::Run r = batch(writeConfig(dir, kConfig), dir.path(), {"--dry-run", "--json"});
+        QCOMPARE(r.code, 0);
+        const json j = json::parse(r.out.toStdString());
+        QCOMPARE(j["jobs"].size(), std::size_t(12)); // per model: train, 2×(rank, inject), compare
+        QVERIFY(j["estimated_seconds"].get<double>() > 0);
+        QCOMPARE(j["jobs"][0]["id"].get<std::string>(),
+                 std::string("train:autompg/q6_2_1/prune_0.125"));
+        QCOMPARE(j["jobs"][0]["present"].get<std::string>(), std::string("missing"));
+    }
+
+    // The acceptance: kill -9 in the middle, then the same command: the rows of an
+    // uninterrupted run, nothing lost or duplicated; a second batch meanwhile is refused.
+    void killedBatchResumesToTheSameRows() {
+        QTemporaryDir dir;
+        const QString config = writeConfig(dir, kConfig);
+        const QString once = dir.path() + "/once", twice = dir.path() + "/twice";
+        test::Run r = batch(config, once);
+        if (!haveData(r)) QSKIP("Auto-MPG is not installed here");
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const auto expected = results(once);
+        QCOMPARE(expected.size(), std::size_t(4));
+
+        QProcess p;
+        test::startCli(p, {"batch", "--config", config, "--workspace", twice, "--quiet"});
+        QVERIFY(p.waitForStarted());
+        // wait until a sweep has appended rows, then kill -9 while it runs
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !results(twice).empty() && !results(twice).begin()->second.isEmpty(), 60000);
+        const qint64 pid = p.processId();
+        const test::Run second = batch(config, twice);
+        ::kill(pid_t(pid), SIGKILL);
+        p.waitForFinished();
+        QCOMPARE(second.code, 1);
+        QVERIFY2(test::errorLine(second).contains("(a batch run) is in use by process " +
+                                                  QString::number(pid)),
+                 qPrintable(second.err));
+        QVERIFY(results(twice) != expected); // really interrupted
+
+        r = batch(config, twice);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY(results(twice) == expected);
+        r = test::cli({"jobs", "--workspace", twice, "--json"});
+        QCOMPARE(r.code, 0);
+        const json jobs = json::parse(r.out.toStdString());
+        QCOMPARE(jobs["jobs"].size(), std::size_t(12));
+        for (const json& j : jobs["jobs"])
+            QCOMPARE(j["status"].get<std::string>(), std::string("done"));
+        QCOMPARE(jobs["batch"]["status"].get<std::string>(), std::string("done"));
+    }
+
+    void jobDatabaseSchemaDamageAndRebuild() {
+        QTemporaryDir dir;
+        const QString config = writeConfig(dir, R"({"benchmarks": ["autompg"],
+            "quantizations": ["q<6,2,1>"], "prunings": [0], "methods": ["random"], "epochs": 2,
+            "ber": [0.1], "protection": [0], "mode": "montecarlo", "reps": 2})");
+        test::Run r = batch(config, dir.path());
+        if (!haveData(r)) QSKIP("Auto-MPG is not installed here");
+        QCOMPARE(r.code, 0);
+        const fs::path db = test::tempPath(dir, "netsurf-jobs.sqlite");
+        // a newer schema is refused
+        sqlite3* h = nullptr;
+        QCOMPARE(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+        QCOMPARE(sqlite3_exec(h, "PRAGMA user_version = 99", nullptr, nullptr, nullptr), SQLITE_OK);
+        sqlite3_close(h);
+        r = test::cli({"jobs", "--workspace", dir.path()});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(
+            test::errorLine(r).contains("was written by a newer NetSurf (job database schema 99"),
+            qPrintable(r.err));
+        QCOMPARE(batch(config, dir.path()).code, 1);
+        // damage is reported with the rebuild hint, never reset silently
+        for (const char* s : {"", "-wal", "-shm"})
+            fs::remove(db.string() + s);
+        QVERIFY(atomicWriteFile(db, std::string(4096, 'x')).ok());
+        r = test::cli({"jobs", "--workspace", dir.path()});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(test::errorLine(r).contains("is not a usable job database") &&
+                     test::errorLine(r).contains("netsurf-cli jobs --rebuild"),
+                 qPrintable(r.err));
+        r = test::cli({"jobs", "--workspace", dir.path(), "--rebuild", "--json"});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(json::parse(r.out.toStdString())["jobs"].get<int>(),
+                 4); // train, rank, inject, compare
+        r = test::cli({"jobs", "--workspace", dir.path(), "--json"});
+        QCOMPARE(r.code, 0);
+        const json jobs = json::parse(r.out.toStdString())["jobs"];
+        QCOMPARE(jobs.size(), std::size_t(4));
+        QCOMPARE(jobs[2]["id"].get<std::string>(),
+                 std::string("inject:autompg/q6_2_1/prune_0/random-global-s0/montecarlo-test"));
+        QCOMPARE(jobs[2]["depends_on"][0].get<std::string>(),
+                 std::string("rank:autompg/q6_2_1/prune_0/random-global-s0"));
+        QCOMPARE(batch(config, dir.path()).code, 0); // the rebuilt database serves the next batch
+    }
+};
+
+QTEST_GUILESS_MAIN(TestBatch)
+#include "tst_batch.moc"
