@@ -42,6 +42,7 @@ SweepResults identity() {
     r.pruning = 0.25;
     r.evalSplit = "test";
     r.modelChecksum = "sum";
+    r.evalDataChecksum = "0123456789abcdef";
     r.metricNames = {"accuracy"};
     r.cleanLoss = 0.1;
     r.cleanMetrics = {0.9};
@@ -276,7 +277,7 @@ private slots:
         NullProgressSink sink;
         runInArena(2, [&] {
             const DenseFaultyEvaluator ev(f.model, f.data.testX, f.data.testY);
-            QVERIFY(runSweepToFile(ev, f.ranking, c, id, once, false, {}, sink, {}).ok());
+            QVERIFY(runSweepToFile(ev, f.ranking, c, id, once, {}, sink, {}).ok());
             // interrupt after the second batch: a stop requested from the progress sink
             struct StopAfter : ProgressSink {
                 std::stop_source src;
@@ -285,14 +286,14 @@ private slots:
                     if (p.stage == "inject" && ++batches == 2) src.request_stop();
                 }
             } stopper;
-            auto cut = runSweepToFile(ev, f.ranking, c, id, twice, false, {}, stopper,
+            auto cut = runSweepToFile(ev, f.ranking, c, id, twice, {}, stopper,
                                       stopper.src.get_token());
             QVERIFY(!cut.ok());
             QCOMPARE(cut.error().kind, ErrorKind::Cancelled);
             // a killed writer leaves half a line behind
             std::string text = *readFile(twice);
             QVERIFY(atomicWriteFile(twice, text + "0.4,0.2,3,12,0.0").ok());
-            auto resumed = runSweepToFile(ev, f.ranking, c, id, twice, false, {}, sink, {});
+            auto resumed = runSweepToFile(ev, f.ranking, c, id, twice, {}, sink, {});
             QVERIFY2(resumed.ok(), resumed.ok() ? "" : resumed.error().message.c_str());
             QVERIFY(resumed->reusedRows > 0 && resumed->computedRows > 0);
             QCOMPARE(resumed->warnings.size(), std::size_t(1));
@@ -305,7 +306,7 @@ private slots:
         other.rankingId = "zzz";
         runInArena(1, [&] {
             const DenseFaultyEvaluator ev(f.model, f.data.testX, f.data.testY);
-            auto r = runSweepToFile(ev, f.ranking, c, other, twice, false, {}, sink, {});
+            auto r = runSweepToFile(ev, f.ranking, c, other, twice, {}, sink, {});
             QVERIFY(!r.ok() && r.error().message.find(twice.string()) != std::string::npos);
         });
     }
