@@ -15,8 +15,9 @@
 namespace netsurf {
 
 struct SweepFileOptions {
-    bool rerun = false; // start the file over instead of reusing its rows
-    FaultSink faults;   // may be empty
+    bool rerun = false;            // start the file over instead of reusing its rows
+    FaultSink faults;              // may be empty
+    SweepRowObserver rowsAppended; // may be empty
 };
 
 struct SweepFileOutcome {

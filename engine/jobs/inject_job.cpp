@@ -125,7 +125,8 @@ Result<InjectOutcome> runInjectOnRanking(const InjectRequest& req, const RankOut
     std::vector<std::string> notes;
     noteFormatOneFile(modelDir, id.rankingId, out.resultsPath, req.rerun, sink, notes);
     const SweepFileOptions options{.rerun = req.rerun,
-                                   .faults = faultWriter(req.saveFaults, model.file.model)};
+                                   .faults = faultWriter(req.saveFaults, model.file.model),
+                                   .rowsAppended = req.rowsAppended};
     std::optional<Result<SweepFileOutcome>> run;
     runInArena(req.threads, [&] {
         run.emplace(runSweepToFile(*ev, ranking.ranking, req.sweep, std::move(id), out.resultsPath,

@@ -27,6 +27,11 @@ struct InjectRequest {
     int threads = 0;
     DatasetOptions data;
     std::filesystem::path saveFaults; // empty: do not write fault lists
+    // Optional live view: each batch of computed rows right after it has been appended to
+    // results.csv and flushed, in the order appended — exactly the rows the file gains; never
+    // rows reused from the file. Called on the thread that called the job (inside its task
+    // arena), between batches: the sweep waits for it, so keep it short (copy and post).
+    SweepRowObserver rowsAppended;
 };
 
 struct InjectOutcome {
