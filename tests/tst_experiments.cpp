@@ -294,7 +294,7 @@ void TestExperiments::formatOneFileIsRefusedWithOneSentence() {
     QVERIFY(atomicWriteFile(old, text).ok());
     const std::string what = old.string() +
                              " is in results format 1 (random-global, exhaustive, test split), "
-                             "whose exhaustive flips are keyed by the BER's position in the list, "
+                             "which keyed exhaustive flips by the BER's position in the list, "
                              "so it cannot be extended or compared with format-2 experiments; ";
     auto loaded = loadResultsFile(old);
     QVERIFY(!loaded.ok());

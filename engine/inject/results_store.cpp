@@ -142,7 +142,7 @@ std::string formatOneContents(const json& h) {
 
 std::string formatOneText(const fs::path& path, const json& h, const std::string& remedy) {
     return path.string() + " is in results format 1 (" + formatOneContents(h) +
-           "), whose exhaustive flips are keyed by the BER's position in the list, so it cannot "
+           "), which keyed exhaustive flips by the BER's position in the list, so it cannot "
            "be extended or compared with format-2 experiments; " +
            remedy;
 }

@@ -59,10 +59,10 @@ std::filesystem::path formatOneResultsPath(const std::filesystem::path& modelDir
 // <ranking id>/<key>/results.csv and any format-1 <ranking id>/results.csv left from older runs.
 std::vector<std::filesystem::path> findResultsFiles(const std::filesystem::path& modelDir);
 
-// When `path` is a format-1 results file, the sentence that says so: what it holds, that its
-// exhaustive flips are keyed by the BER's position in the list so it cannot be extended or
-// compared with format-2 experiments, and `remedy` (the sentence's end). Empty otherwise. Reads
-// the header line only.
+// When `path` is a format-1 results file, the sentence that says so: what it holds, that format 1
+// keyed exhaustive flips by the BER's position in the list so it cannot be extended or compared
+// with format-2 experiments, and `remedy` (the sentence's end). Empty otherwise. Reads the header
+// line only.
 std::string formatOneMessage(const std::filesystem::path& path, const std::string& remedy);
 // The remedy of a format-1 file met where results are read (compare, loadResultsFile).
 inline constexpr const char* kFormatOneRemedy =
