@@ -307,6 +307,17 @@ void TestExperiments::formatOneFileIsRefusedWithOneSentence() {
     QCOMPARE(cmp->groups.size(), std::size_t(4));
     QVERIFY(std::count(cmp->warnings.begin(), cmp->warnings.end(),
                        "skipped: " + loaded.error().message) == 1);
+    // a model directory holding only format-1 files: compare's error says why
+    QTemporaryDir other;
+    ModelSelector alone = m_model;
+    alone.workspace = other.path().toStdString();
+    const fs::path lone = formatOneResultsPath(modelPathFor(alone).parent_path(), "abc");
+    QVERIFY(atomicWriteFile(lone, text).ok());
+    auto none = runCompareJob({.model = alone, .threads = 2}, sink);
+    QVERIFY(!none.ok());
+    QVERIFY2(none.error().message.find("(1 unusable; the first skipped: " + lone.string() +
+                                       " is in results format 1 (") != std::string::npos,
+             none.error().message.c_str());
     // a new experiment of the ranking (the same ranking, the flips seeded by 0 instead of 3; a
     // new BER list would not do, that is the same experiment): told once, when its file is
     // created
