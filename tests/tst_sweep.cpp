@@ -286,8 +286,8 @@ private slots:
                     if (p.stage == "inject" && ++batches == 2) src.request_stop();
                 }
             } stopper;
-            auto cut = runSweepToFile(ev, f.ranking, c, id, twice, {}, stopper,
-                                      stopper.src.get_token());
+            auto cut =
+                runSweepToFile(ev, f.ranking, c, id, twice, {}, stopper, stopper.src.get_token());
             QVERIFY(!cut.ok());
             QCOMPARE(cut.error().kind, ErrorKind::Cancelled);
             // a killed writer leaves half a line behind
