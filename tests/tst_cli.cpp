@@ -79,6 +79,11 @@ private slots:
             r = cli(QStringList{"inject", "--method", m} + grid + sel, ws.path());
             QCOMPARE(r.code, 0);
             QCOMPARE(json(r).at("rows_computed").get<int>(), 20);
+            const std::string key = json(r).at("experiment"); // the experiment's directory
+            QVERIFY2(key.rfind("montecarlo-test-seed0-", 0) == 0, key.c_str());
+            QVERIFY(
+                json(r).at("results_path").get<std::string>().find("/" + key + "/results.csv") !=
+                std::string::npos);
         }
         r = cli(QStringList{"inject", "--method", "random"} + grid + sel, ws.path());
         QCOMPARE(json(r).at("rows_reused").get<int>(), 20); // resumable: nothing recomputed

@@ -67,6 +67,7 @@ SweepResults results(const std::string& method, const std::string& id, SweepMode
                    .evalSplit = split,
                    .pruning = 0.25,
                    .modelChecksum = "abc",
+                   .evalDataChecksum = "da7a0123456789abcdef",
                    .metricNames = {"accuracy"},
                    .cleanLoss = 0,
                    .cleanMetrics = {1.0}};
@@ -395,7 +396,7 @@ bool hasWarning(const CompareOutcome& o, const std::string& text) {
 
 void writeExperiment(const fs::path& modelDir, SweepResults r, const std::string& checksum) {
     r.modelChecksum = checksum;
-    if (!writeResultsFile(experimentDirectory(modelDir, r.rankingId) / "results.csv", r, 1))
+    if (!writeResultsFile(resultsFilePath(modelDir, experimentId(r)), r, 1))
         qFatal("cannot write results");
 }
 
@@ -431,8 +432,8 @@ fs::path makeWorkspace(const ModelSelector& sel) {
                         "grad", "0123456789ab", SweepMode::MonteCarlo, 4, ps, bers, 3,
                         [](double, double, int) { return 0.5; }, "train"),
                     checksum);
-    if (!ensureDirectory(experimentDirectory(modelDir, "broken")) ||
-        !atomicWriteFile(experimentDirectory(modelDir, "broken") / "results.csv", "junk\n"))
+    const fs::path broken = modelDir / "experiments" / "broken" / "montecarlo-test-seed0-x";
+    if (!ensureDirectory(broken) || !atomicWriteFile(broken / "results.csv", "junk\n"))
         qFatal("cannot write the corrupt file");
     return modelDir;
 }
@@ -460,7 +461,8 @@ void TestCompare::compareJobEndToEnd() {
         QCOMPARE(t.levels.size(), std::size_t(4));
     QVERIFY(hasWarning(*out, "broken") && hasWarning(*out, "0123456789ab"));
     const std::string csv = *readFile(out->comparisonCsv), rc = *readFile(out->rankingCsv);
-    QVERIFY(csv.rfind("split,mode,population,model,ranker,id,", 0) == 0);
+    QVERIFY(csv.rfind("split,mode,population,model,eval_data,ranker,id,", 0) == 0);
+    QVERIFY(csv.find(",da7a01234567,qpolargrad-global,") != std::string::npos);
     QVERIFY(csv.find(",vus,") != std::string::npos &&
             csv.find(",auc_protection,") != std::string::npos);
     QVERIFY(rc.find(",oracle,oracle-global,") != std::string::npos);

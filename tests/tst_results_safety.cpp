@@ -3,7 +3,7 @@
 // refused writer names the holder's PID; reading drops identical duplicate rows with a warning
 // and refuses conflicting ones; two inject processes on one ranking end with every row of both
 // or a clear refusal of one, never with duplicates; rows computed on other evaluation data are
-// not reused.
+// another experiment's and never reused for this data.
 #include "cli_runner.h"
 #include "test_support.h"
 
@@ -188,13 +188,18 @@ private slots:
             QVERIFY(points.count(pt));
     }
 
-    // Editing the evaluation data invalidates the experiment's rows.
-    void changedEvaluationDataIsRefused() {
+    // Editing the evaluation data makes another experiment (the data checksum is part of the
+    // identity): its rows are computed anew in a directory of its own, the rows computed on the
+    // old data stay as they are and are reused on that data.
+    void changedEvaluationDataIsAnotherExperiment() {
         requireModel();
         const QStringList grid{"--ber",  "0.05",       "--protection", "0",
                                "--mode", "montecarlo", "--reps",       "3"};
         const char* method = "weight_abs_value"; // an experiment of its own
-        QCOMPARE(inject(grid, method).code, 0);
+        test::Run r = inject(grid, method);
+        QCOMPARE(r.code, 0);
+        const std::string original = nlohmann::json::parse(r.out.toStdString())["results_path"];
+        const std::string before = *readFile(original);
         QTemporaryDir data;
         DatasetOptions o;
         auto cars = readFile(resolveDataDir(o) / "autompg" / "cars.json");
@@ -203,15 +208,21 @@ private slots:
         auto rows = nlohmann::json::parse(*cars);
         rows[5]["Weight_in_lbs"] = rows[5]["Weight_in_lbs"].get<double>() + 1; // one value
         QVERIFY(atomicWriteFile(test::tempPath(data, "autompg/cars.json"), rows.dump()).ok());
-        const QStringList edited{"--data-dir", data.path()};
-        test::Run r = inject(grid + edited, method);
-        QCOMPARE(r.code, 1);
-        QVERIFY2(test::errorLine(r).contains("was computed on other evaluation data") &&
-                     test::errorLine(r).contains("use --rerun"),
-                 qPrintable(r.err));
-        r = inject(grid + edited + QStringList{"--rerun"}, method);
+        r = inject(grid + QStringList{"--data-dir", data.path()}, method);
         QCOMPARE(r.code, 0);
-        QCOMPARE(nlohmann::json::parse(r.out.toStdString())["rows_computed"].get<int>(), 3);
+        auto j = nlohmann::json::parse(r.out.toStdString());
+        QCOMPARE(j["rows_computed"].get<int>(), 3);
+        QCOMPARE(j["rows_reused"].get<int>(), 0);
+        const std::string edited = j["results_path"];
+        QVERIFY(edited != original);
+        QCOMPARE(std::filesystem::path(edited).parent_path().parent_path(),
+                 std::filesystem::path(original).parent_path().parent_path()); // one ranking
+        QCOMPARE(*readFile(original), before);
+        r = inject(grid, method);
+        j = nlohmann::json::parse(r.out.toStdString());
+        QCOMPARE(j["rows_reused"].get<int>(), 3);
+        QCOMPARE(j["rows_computed"].get<int>(), 0);
+        QCOMPARE(std::string(j["results_path"]), original);
     }
 };
 

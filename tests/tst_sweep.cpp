@@ -42,6 +42,7 @@ SweepResults identity() {
     r.pruning = 0.25;
     r.evalSplit = "test";
     r.modelChecksum = "sum";
+    r.evalDataChecksum = "0123456789abcdef";
     r.metricNames = {"accuracy"};
     r.cleanLoss = 0.1;
     r.cleanMetrics = {0.9};
@@ -138,6 +139,37 @@ private slots:
         const SweepConfig c = grid(SweepMode::Exhaustive);
         const FlipPlanner pa(a, c), pb(b, c);
         for (int r = 0; r < 3; ++r) QCOMPARE(pa.flips(0.1, 1, r), pb.flips(0.1, 1, r));
+    }
+    // SPEC §4: the permutation of a BER is keyed by its value, not its position in the list
+    void exhaustiveFlipsAreKeyedByTheBerValue() {
+        const auto order = identityOrder(1000, 6);
+        SweepConfig two = grid(SweepMode::Exhaustive), one = two;
+        two.bers = {0.01, 0.1};
+        one.bers = {0.1};
+        const FlipPlanner p2(order, two), p1(order, one);
+        for (double p : two.protections) {
+            QCOMPARE(p2.repetitions(p, 1), p1.repetitions(p, 0));
+            QCOMPARE(p2.plan(p, 1).sequence, p1.plan(p, 0).sequence);
+            for (int r = 0; r < p1.repetitions(p, 0); ++r)
+                QCOMPARE(p2.flips(p, 1, r), p1.flips(p, 0, r));
+            QVERIFY(p2.plan(p, 0).sequence != p2.plan(p, 1).sequence); // one per BER value
+        }
+    }
+    // Repetition k of a Monte-Carlo grid is the same whatever K and the BER list are.
+    void monteCarloRepetitionsDoNotDependOnTheirCount() {
+        const auto order = identityOrder(3000, 7);
+        SweepConfig few = grid(SweepMode::MonteCarlo), many = few;
+        few.reps = 3;
+        many.reps = 11;
+        many.bers = {0.5, 0.05, 0.001, 0.01, 0.2};
+        const FlipPlanner pf(order, few), pm(order, many);
+        for (double p : few.protections)
+            for (std::size_t b = 0; b < few.bers.size(); ++b) {
+                const auto bm = std::size_t(
+                    std::find(many.bers.begin(), many.bers.end(), few.bers[b]) - many.bers.begin());
+                for (int k = 0; k < few.reps; ++k)
+                    QCOMPARE(pf.flips(p, b, k), pm.flips(p, bm, k));
+            }
     }
     void monteCarloIsNestedInBerAndPairedAcrossRankers() {
         const std::size_t T = 4000;
@@ -245,7 +277,7 @@ private slots:
         NullProgressSink sink;
         runInArena(2, [&] {
             const DenseFaultyEvaluator ev(f.model, f.data.testX, f.data.testY);
-            QVERIFY(runSweepToFile(ev, f.ranking, c, id, once, false, {}, sink, {}).ok());
+            QVERIFY(runSweepToFile(ev, f.ranking, c, id, once, {}, sink, {}).ok());
             // interrupt after the second batch: a stop requested from the progress sink
             struct StopAfter : ProgressSink {
                 std::stop_source src;
@@ -254,14 +286,14 @@ private slots:
                     if (p.stage == "inject" && ++batches == 2) src.request_stop();
                 }
             } stopper;
-            auto cut = runSweepToFile(ev, f.ranking, c, id, twice, false, {}, stopper,
-                                      stopper.src.get_token());
+            auto cut =
+                runSweepToFile(ev, f.ranking, c, id, twice, {}, stopper, stopper.src.get_token());
             QVERIFY(!cut.ok());
             QCOMPARE(cut.error().kind, ErrorKind::Cancelled);
             // a killed writer leaves half a line behind
             std::string text = *readFile(twice);
             QVERIFY(atomicWriteFile(twice, text + "0.4,0.2,3,12,0.0").ok());
-            auto resumed = runSweepToFile(ev, f.ranking, c, id, twice, false, {}, sink, {});
+            auto resumed = runSweepToFile(ev, f.ranking, c, id, twice, {}, sink, {});
             QVERIFY2(resumed.ok(), resumed.ok() ? "" : resumed.error().message.c_str());
             QVERIFY(resumed->reusedRows > 0 && resumed->computedRows > 0);
             QCOMPARE(resumed->warnings.size(), std::size_t(1));
@@ -274,7 +306,7 @@ private slots:
         other.rankingId = "zzz";
         runInArena(1, [&] {
             const DenseFaultyEvaluator ev(f.model, f.data.testX, f.data.testY);
-            auto r = runSweepToFile(ev, f.ranking, c, other, twice, false, {}, sink, {});
+            auto r = runSweepToFile(ev, f.ranking, c, other, twice, {}, sink, {});
             QVERIFY(!r.ok() && r.error().message.find(twice.string()) != std::string::npos);
         });
     }

@@ -16,8 +16,11 @@ constexpr const char* kHelp =
     "usage: netsurf-cli compare [--benchmark B] [--quant Q] [--pruning P] [--workspace DIR]\n"
     "                           [--baseline METHOD] [--metric NAME] [--bootstrap] [--seed S]\n"
     "                           [--threads T] [--quiet] [--json]\n"
-    "Compares every experiment in <model dir>/experiments (results.csv of the injection\n"
-    "sweeps), grouped by evaluation split, mode and population: per ranker and metric the mean,\n"
+    "Compares every experiment in <model dir>/experiments (the results.csv of each injection\n"
+    "experiment, <ranking id>/<experiment key>/results.csv), grouped by evaluation split and\n"
+    "data, mode and population, so several experiments of one ranking (test and train split,\n"
+    "exhaustive and montecarlo) are compared in their own groups; format-1 files\n"
+    "(<ranking id>/results.csv) are skipped with a warning. Per ranker and metric the mean,\n"
     "std and 95 % CI (Student t) per (protection, BER), the AUC over log10 BER per protection\n"
     "and over protection per BER, and the VUS over (protection, log10 BER) normalized by the\n"
     "domain, with its CI (Monte-Carlo: per repetition, paired differences; exhaustive:\n"
@@ -52,6 +55,7 @@ nlohmann::json groupJson(const GroupComparison& g, std::size_t primary) {
     }
     const ComparisonKey& k = g.key;
     return {{"split", k.evalSplit},
+            {"eval_data_checksum", k.evalDataChecksum},
             {"mode", k.mode == SweepMode::MonteCarlo ? "montecarlo" : "exhaustive"},
             {"population", k.population},
             {"model_checksum", k.modelChecksum},

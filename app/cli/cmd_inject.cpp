@@ -20,10 +20,14 @@ constexpr const char* kHelp =
     "                          [--samples N] [--rerun] [--save-faults DIR] [--workspace DIR]\n"
     "                          [--threads T] [--data-dir DIR] [--quiet] [--json]\n"
     "Protects the top fraction of M's ranking, flips unprotected bits at each BER and records\n"
-    "loss and metrics per repetition in <model dir>/experiments/<ranking id>/results.csv.\n"
-    "Defaults: the seed notebook's grid (BER 0.001,0.005,0.01,0.05,0.1,0.15 x protection\n"
-    "0.01,0.05,…,0.4), exhaustive mode, test split, K = 50. Only missing rows are computed\n"
-    "unless --rerun. S seeds the flips and the ranking; the model is trained (with seed S\n"
+    "loss and metrics per repetition in the experiment's results.csv,\n"
+    "<model dir>/experiments/<ranking id>/<mode>-<split>-seed<S>-<data checksum>/: one\n"
+    "experiment per ranking, mode, evaluation split (and its data) and seed. The BER and\n"
+    "protection lists and K are coverage: rows already in the file are reused and only the\n"
+    "missing (protection, BER, rep) computed, unless --rerun (which replaces that experiment\n"
+    "only). Defaults: the seed notebook's grid (BER 0.001,0.005,0.01,0.05,0.1,0.15 x\n"
+    "protection 0.01,0.05,…,0.4), exhaustive mode, test split, K = 50.\n"
+    "S seeds the flips and the ranking; the model is trained (with seed S\n"
     "and the benchmark's epochs) and ranked first when missing. An existing model is used\n"
     "whatever seed it was trained with.\n"
     "LIST: comma-separated numbers, or the option repeated.\n";
@@ -117,6 +121,7 @@ nlohmann::json outcomeJson(const InjectOutcome& o) {
     for (std::size_t k = 0; k < r.metricNames.size(); ++k)
         clean[r.metricNames[k]] = r.cleanMetrics[k];
     return {{"results_path", o.resultsPath.string()},
+            {"experiment", o.experimentKey},
             {"ranking_path", o.ranking.path.string()},
             {"ranking_id", r.rankingId},
             {"method", r.method},

@@ -26,9 +26,9 @@ std::string rowPrefix(const GroupComparison& g, const RankerComparison& r,
                       const std::string& metric) {
     const ComparisonKey& k = g.key;
     return k.evalSplit + "," + (k.mode == SweepMode::MonteCarlo ? "montecarlo" : "exhaustive") +
-           "," + k.population + "," + k.modelChecksum.substr(0, 12) + "," + r.label + "," +
-           r.rankingId + "," + r.method + "," + r.order + "," + metric + "," +
-           (higherIsBetter(metric) ? "1" : "0");
+           "," + k.population + "," + k.modelChecksum.substr(0, 12) + "," +
+           k.evalDataChecksum.substr(0, 12) + "," + r.label + "," + r.rankingId + "," + r.method +
+           "," + r.order + "," + metric + "," + (higherIsBetter(metric) ? "1" : "0");
 }
 
 constexpr const char* kNoSummary = ",,,,,,";
@@ -68,7 +68,7 @@ std::string interval(const Interval& iv) {
 
 std::string comparisonCsv(const std::vector<GroupComparison>& groups) {
     std::string out =
-        "split,mode,population,model,ranker,id,method,order,metric,higher_is_better,kind,"
+        "split,mode,population,model,eval_data,ranker,id,method,order,metric,higher_is_better,kind,"
         "protection,ber,n,mean,std,se,dof,ci_low,ci_high,rank,diff_vs_best,diff_ci_low,"
         "diff_ci_high,paired,indistinguishable_from_best\n";
     for (const GroupComparison& g : groups)

@@ -21,17 +21,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// <model dir>/experiments/*/results.csv in directory-name order.
-std::vector<fs::path> resultFiles(const fs::path& experimentsDir) {
-    std::vector<fs::path> files;
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(experimentsDir, ec))
-        if (e.is_directory() && fs::is_regular_file(e.path() / "results.csv"))
-            files.push_back(e.path() / "results.csv");
-    std::sort(files.begin(), files.end());
-    return files;
-}
-
 // Empty when the results belong to the selected model directory, else why not.
 std::string identityMismatch(const SweepResults& r, const ModelSelector& sel) {
     if (r.benchmark != sel.benchmark) return "benchmark " + r.benchmark;
@@ -45,27 +34,30 @@ Result<std::vector<Experiment>> loadExperiments(const fs::path& modelDir, const 
                                                 CompareOutcome& out, ProgressSink& sink,
                                                 std::stop_token stop) {
     const fs::path dir = modelDir / "experiments";
-    const std::vector<fs::path> files = resultFiles(dir);
+    const std::vector<fs::path> files = findResultsFiles(modelDir);
     if (files.empty())
         return Error::data("no experiments in " + dir.string() +
                            " (run an injection sweep for this model first)");
     std::vector<Experiment> all;
+    std::string firstSkip; // why the first unusable file was skipped (the error when all are)
     for (std::size_t i = 0; i < files.size(); ++i) {
         if (stop.stop_requested()) return Error::cancelled();
         sink.progress({"compare", std::int64_t(i), std::int64_t(files.size()),
-                       "reading " + files[i].parent_path().filename().string()});
+                       "reading " + files[i].lexically_relative(dir).parent_path().string()});
         auto r = loadResultsFile(files[i], &out.warnings);
-        if (!r) {
-            out.warnings.push_back("skipped: " + r.error().message);
-            continue;
-        }
-        if (const std::string why = identityMismatch(*r, sel); !why.empty()) {
-            out.warnings.push_back("skipped " + files[i].string() + ": " + why);
+        const std::string why = r ? identityMismatch(*r, sel) : r.error().message;
+        if (!why.empty()) {
+            out.warnings.push_back(r ? "skipped " + files[i].string() + ": " + why
+                                     : "skipped: " + why);
+            if (firstSkip.empty()) firstSkip = out.warnings.back();
             continue;
         }
         all.push_back({files[i], std::move(*r)});
     }
-    if (all.empty()) return Error::data("no usable results.csv in " + dir.string());
+    if (all.empty())
+        return Error::data("no usable results.csv in " + dir.string() + " (" +
+                           std::to_string(files.size()) + " unusable; the first " + firstSkip +
+                           ")");
     return all;
 }
 

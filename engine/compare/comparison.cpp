@@ -71,15 +71,18 @@ Estimate vusDifference(const Surface& a, const Surface& b, const Estimate& va, c
 }
 
 std::vector<RankerComparison> makeRankers(const std::vector<const Experiment*>& members) {
-    std::map<std::string, int> uses;
-    for (const Experiment* e : members)
+    std::map<std::string, int> uses, usesOfId;
+    for (const Experiment* e : members) {
         ++uses[e->results.method + "-" + e->results.order];
+        ++usesOfId[e->results.rankingId];
+    }
     std::vector<RankerComparison> out;
     for (const Experiment* e : members) {
         const SweepResults& r = e->results;
         RankerComparison rc;
         rc.label = r.method + "-" + r.order;
         if (uses[rc.label] > 1) rc.label += "-" + r.rankingId;
+        if (usesOfId[r.rankingId] > 1) rc.label += "-seed" + std::to_string(r.seed);
         rc.rankingId = r.rankingId;
         rc.method = r.method;
         rc.order = r.order;
@@ -111,9 +114,10 @@ std::string defaultPrimaryMetric(const std::vector<std::string>& names) {
 }
 
 bool ComparisonKey::operator<(const ComparisonKey& o) const {
-    return std::tie(benchmark, quantization, pruning, modelChecksum, evalSplit, mode, population,
-                    metricNames) < std::tie(o.benchmark, o.quantization, o.pruning, o.modelChecksum,
-                                            o.evalSplit, o.mode, o.population, o.metricNames);
+    return std::tie(benchmark, quantization, pruning, modelChecksum, evalSplit, evalDataChecksum,
+                    mode, population, metricNames) <
+           std::tie(o.benchmark, o.quantization, o.pruning, o.modelChecksum, o.evalSplit,
+                    o.evalDataChecksum, o.mode, o.population, o.metricNames);
 }
 
 bool ComparisonKey::operator==(const ComparisonKey& o) const {
@@ -121,12 +125,19 @@ bool ComparisonKey::operator==(const ComparisonKey& o) const {
 }
 
 ComparisonKey comparisonKey(const SweepResults& r) {
-    return {r.benchmark, r.quantization, r.pruning,    r.modelChecksum,
-            r.evalSplit, r.mode,         r.population, r.metricNames};
+    return {.benchmark = r.benchmark,
+            .quantization = r.quantization,
+            .pruning = r.pruning,
+            .modelChecksum = r.modelChecksum,
+            .evalSplit = r.evalSplit,
+            .evalDataChecksum = r.evalDataChecksum,
+            .mode = r.mode,
+            .population = r.population,
+            .metricNames = r.metricNames};
 }
 
 std::string describe(const ComparisonKey& k) {
-    std::string s = "split " + k.evalSplit + ", " +
+    std::string s = "split " + k.evalSplit + ", data " + k.evalDataChecksum.substr(0, 12) + ", " +
                     (k.mode == SweepMode::MonteCarlo ? "montecarlo" : "exhaustive") +
                     ", population " + k.population + ", model " + k.modelChecksum.substr(0, 12);
     return s;

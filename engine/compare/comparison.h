@@ -1,8 +1,8 @@
 #pragma once
 // The comparison tables of `compare` (SPEC §5) from in-memory sweep results: experiments are
-// grouped so that results of different models, evaluation splits, modes, populations or metric
-// sets are never mixed, then per group, ranker and metric: per-cell mean / std / 95 % CI, AUC
-// over log10 BER per protection, AUC over protection per BER, VUS with its CI, and a ranked
+// grouped so that results of different models, evaluation splits or data, modes, populations or
+// metric sets are never mixed, then per group, ranker and metric: per-cell mean / std / 95 % CI,
+// AUC over log10 BER per protection, AUC over protection per BER, VUS with its CI, and a ranked
 // summary per metric with the difference to the best ranker (paired when possible) and whether
 // it is indistinguishable from the best (formulas in stats.h).
 //
@@ -29,7 +29,7 @@ std::string defaultPrimaryMetric(const std::vector<std::string>& metricNames);
 struct ComparisonKey {
     std::string benchmark, quantization;
     double pruning = 0;
-    std::string modelChecksum, evalSplit;
+    std::string modelChecksum, evalSplit, evalDataChecksum;
     SweepMode mode = SweepMode::Exhaustive;
     std::string population;
     std::vector<std::string> metricNames;
@@ -37,8 +37,8 @@ struct ComparisonKey {
     bool operator==(const ComparisonKey& o) const;
 };
 ComparisonKey comparisonKey(const SweepResults& results);
-// "split test, montecarlo, population all, model 0123456789ab" (the fields that may differ
-// inside one model directory).
+// "split test, data 3f9a0c21b4de, montecarlo, population all, model 0123456789ab" (the fields
+// that may differ inside one model directory).
 std::string describe(const ComparisonKey& key);
 
 struct Experiment {
@@ -73,7 +73,8 @@ struct MetricTable {
 MetricTable metricTable(const Surface& s, const Grid& grid, SweepMode mode);
 
 struct RankerComparison {
-    std::string label; // method-order, or method-order-id when ambiguous in the group
+    std::string label; // method-order, or method-order-id when ambiguous in the group (and
+                       // method-order-id-seed<S> for one ranking swept with several seeds)
     std::string rankingId, method, order;
     std::uint64_t seed = 0;
     std::filesystem::path path;

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdio>
 #include <fcntl.h>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <tuple>
 #include <unistd.h>
@@ -21,6 +22,7 @@ using nlohmann::json;
 namespace {
 
 constexpr std::size_t kIdentityColumns = 8; // method … eval_split
+constexpr int kFormatVersion = 2;           // 1: exhaustive flips keyed by the BER's index
 
 std::string columns(const SweepResults& r) {
     std::string s = "protection,ber,rep,flips,true_ber,loss";
@@ -31,7 +33,7 @@ std::string columns(const SweepResults& r) {
 
 std::string header(const SweepResults& r, int threads) {
     const json h = {{"format", "netsurf-results"},
-                    {"version", 1},
+                    {"version", kFormatVersion},
                     {"ranking_id", r.rankingId},
                     {"method", r.method},
                     {"order", r.order},
@@ -119,16 +121,44 @@ bool parseRow(std::string_view line, const SweepResults& id, SweepRow& r) {
            f[o + 5] == id.quantization && f[o + 7] == id.evalSplit;
 }
 
+// The version of a netsurf-results header; 0 when `h` is not one.
+int formatVersion(const json& h) {
+    if (h.is_discarded() || !h.is_object()) return 0;
+    const auto f = h.find("format"), v = h.find("version");
+    if (f == h.end() || *f != "netsurf-results" || v == h.end() || !v->is_number_integer())
+        return 0;
+    return v->get<int>();
+}
+
+// "qpolargrad-plane, exhaustive, test split" from a format-1 header (what is readable of it).
+std::string formatOneContents(const json& h) {
+    auto text = [&](const char* key) {
+        const auto it = h.find(key);
+        return it != h.end() && it->is_string() ? it->get<std::string>() : std::string("?");
+    };
+    return text("method") + "-" + text("order") + ", " + text("mode") + ", " + text("eval_split") +
+           " split";
+}
+
+std::string formatOneText(const fs::path& path, const json& h, const std::string& remedy) {
+    return path.string() + " is in results format 1 (" + formatOneContents(h) +
+           "), which keyed exhaustive flips by the BER's position in the list, so it cannot "
+           "be extended or compared with format-2 experiments; " +
+           remedy;
+}
+
 Status readHeader(std::string_view line, const fs::path& path, SweepResults& r) {
     const json h = json::parse(line, nullptr, false);
-    if (h.is_discarded() || !h.is_object() || h.value("format", "") != "netsurf-results" ||
-        h.value("version", 0) != 1)
-        return Error::data(path.string() + " line 1: expected a netsurf-results v1 JSON header");
+    const int version = formatVersion(h);
+    if (version == 1) return Error::data(formatOneText(path, h, kFormatOneRemedy));
+    if (version != kFormatVersion)
+        return Error::data(path.string() + " line 1: expected a netsurf-results version " +
+                           std::to_string(kFormatVersion) + " JSON header");
     try {
         r.rankingId = h.at("ranking_id");
         r.method = h.at("method");
         r.order = h.at("order");
-        r.population = h.value("population", "all");
+        r.population = h.at("population");
         r.mode = h.at("mode") == "montecarlo" ? SweepMode::MonteCarlo : SweepMode::Exhaustive;
         r.seed = h.at("seed");
         r.benchmark = h.at("benchmark");
@@ -136,7 +166,7 @@ Status readHeader(std::string_view line, const fs::path& path, SweepResults& r) 
         r.pruning = h.at("pruning");
         r.evalSplit = h.at("eval_split");
         r.modelChecksum = h.at("model_checksum");
-        r.evalDataChecksum = h.value("eval_data_checksum", "");
+        r.evalDataChecksum = h.at("eval_data_checksum");
         r.metricNames = h.at("metrics").get<std::vector<std::string>>();
         r.cleanLoss = h.at("clean").at("loss");
         r.cleanMetrics = h.at("clean").at("metrics").get<std::vector<double>>();
@@ -144,6 +174,10 @@ Status readHeader(std::string_view line, const fs::path& path, SweepResults& r) 
         return Error::data(path.string() + " line 1: header field missing or mistyped (" +
                            e.what() + ")");
     }
+    if (r.evalDataChecksum.empty())
+        return Error::data(path.string() +
+                           " line 1: expected the evaluation data's checksum in "
+                           "eval_data_checksum (part of the experiment's identity)");
     return {};
 }
 
@@ -189,8 +223,49 @@ Status dropDuplicateRows(const fs::path& path, std::vector<SweepRow>& rows,
 
 } // namespace
 
-fs::path experimentDirectory(const fs::path& modelDir, const std::string& rankingId) {
-    return modelDir / "experiments" / rankingId;
+ExperimentId experimentId(const SweepResults& r) {
+    return {r.rankingId, r.mode, r.evalSplit, r.seed, r.evalDataChecksum};
+}
+
+std::string experimentKey(const ExperimentId& id) {
+    return std::string(toString(id.mode)) + "-" + id.evalSplit + "-seed" + std::to_string(id.seed) +
+           "-" + id.evalDataChecksum.substr(0, 12);
+}
+
+fs::path experimentDirectory(const fs::path& modelDir, const ExperimentId& id) {
+    return modelDir / "experiments" / id.rankingId / experimentKey(id);
+}
+
+fs::path resultsFilePath(const fs::path& modelDir, const ExperimentId& id) {
+    return experimentDirectory(modelDir, id) / "results.csv";
+}
+
+fs::path formatOneResultsPath(const fs::path& modelDir, const std::string& rankingId) {
+    return modelDir / "experiments" / rankingId / "results.csv";
+}
+
+std::vector<fs::path> findResultsFiles(const fs::path& modelDir) {
+    std::vector<fs::path> files;
+    std::error_code ec;
+    for (const auto& ranking : fs::directory_iterator(modelDir / "experiments", ec)) {
+        if (!ranking.is_directory()) continue;
+        if (fs::is_regular_file(ranking.path() / "results.csv"))
+            files.push_back(ranking.path() / "results.csv"); // format 1
+        std::error_code inner;
+        for (const auto& e : fs::directory_iterator(ranking.path(), inner))
+            if (e.is_directory() && fs::is_regular_file(e.path() / "results.csv"))
+                files.push_back(e.path() / "results.csv");
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+std::string formatOneMessage(const fs::path& path, const std::string& remedy) {
+    std::ifstream in(path);
+    std::string line;
+    if (!std::getline(in, line) || line.rfind("# ", 0) != 0) return {};
+    const json h = json::parse(line.substr(2), nullptr, false);
+    return formatVersion(h) == 1 ? formatOneText(path, h, remedy) : std::string();
 }
 
 void sortRows(std::vector<SweepRow>& rows) {
@@ -200,6 +275,9 @@ void sortRows(std::vector<SweepRow>& rows) {
 }
 
 Status writeResultsFile(const fs::path& path, const SweepResults& results, int threads) {
+    if (results.evalDataChecksum.empty())
+        return Error::internal("writeResultsFile: " + path.string() +
+                               " needs the evaluation data checksum");
     std::string text = header(results, threads);
     for (const SweepRow& r : results.rows)
         text += rowText(results, r);

@@ -1,6 +1,7 @@
 #include "engine/inject/sweep.h"
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cmath>
 #include <set>
@@ -59,9 +60,11 @@ FlipPlanner::FlipPlanner(std::vector<std::uint32_t> order, const SweepConfig& co
     for (std::uint32_t i = 0; i < T; ++i)
         m_rankOf[m_order[i]] = i;
     if (config.mode == SweepMode::Exhaustive) {
+        // keyed by the BER's value (its bit pattern), never by its index in the list
         m_perm.resize(config.bers.size());
         for (std::size_t b = 0; b < config.bers.size(); ++b)
-            m_perm[b] = keyedPermutation(T, injectionKey(config.seed, 1, b));
+            m_perm[b] = keyedPermutation(
+                T, injectionKey(config.seed, 1, std::bit_cast<std::uint64_t>(config.bers[b])));
         return;
     }
     // montecarlo: u(seed, k, id) for every id; keep those under the largest BER, sorted by u

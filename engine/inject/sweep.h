@@ -5,12 +5,17 @@
 // ⌊T·p⌋ ranked bits are protected; the S = T − ⌊T·p⌋ others are susceptible.
 //   exhaustive  F = max(1, roundHalfToEven(S·BER)) flips per repetition, R = ⌈S/F⌉ repetitions:
 //               repetition r flips chunk r of the susceptible bits taken in the order of one
-//               keyed permutation of all T ids (key: seed, BER index) — every susceptible bit
-//               flips exactly once per (p, BER), and rankers protecting the same bits see the
-//               same flips.
+//               keyed permutation of all T ids (key: seed and the BER's value — its IEEE-754
+//               bit pattern, not its position in the list, so adding a BER to a grid changes
+//               no other BER's flips) — every susceptible bit flips exactly once per (p, BER),
+//               and rankers protecting the same bits see the same flips.
 //   montecarlo  K repetitions; in repetition k bit id i flips iff u(seed, k, i) < BER: the same
 //               numbers for every BER, protection and ranker (flip sets nested in BER, paired
-//               across rankers).
+//               across rankers), and repetition k does not depend on K (growing K → K' keeps
+//               repetitions 0..K−1).
+// So the flips of a (protection, BER, rep) depend only on the ranking, the mode, the seed and
+// those three values: a grid can grow by BERs, protections or repetitions and only the new
+// points need computing.
 #include <cstdint>
 #include <functional>
 #include <stop_token>
@@ -70,7 +75,7 @@ private:
     SweepConfig m_config;
     // montecarlo: per repetition, (u, id) of the bits with u < max BER, sorted by u
     std::vector<std::vector<std::pair<double, std::uint32_t>>> m_candidates;
-    // exhaustive: per BER index, the keyed permutation of all ids
+    // exhaustive: per BER of the list, the permutation of all ids keyed by (seed, BER value)
     std::vector<std::vector<std::uint32_t>> m_perm;
 };
 
@@ -90,6 +95,9 @@ struct SweepTask {
 
 // Called after each batch of finished rows (in task order) — the results store appends them.
 using SweepBatchSink = std::function<Status(const std::vector<SweepRow>& rows)>;
+// Sees rows that are already safe in the results file: each batch right after it has been
+// appended and flushed, in the order appended (runSweepToFile; never rows reused from the file).
+using SweepRowObserver = std::function<void(const std::vector<SweepRow>& rows)>;
 // Called with the flip set of every evaluated repetition (for --save-faults); may be empty.
 using FaultSink = std::function<Status(const SweepRow& row, const std::vector<ParamFlip>& flips)>;
 

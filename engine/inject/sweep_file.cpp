@@ -10,7 +10,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Existing rows to keep, or an error when the file belongs to another run.
+// Existing rows to keep, or an error when the file holds another experiment (the directory
+// names the identity, so this catches files moved or copied by hand).
 Result<std::vector<SweepRow>> existingRows(const fs::path& path, const SweepResults& id,
                                            std::vector<std::string>& warnings) {
     auto old = loadResultsFile(path, &warnings);
@@ -23,10 +24,7 @@ Result<std::vector<SweepRow>> existingRows(const fs::path& path, const SweepResu
         return Error::data(path.string() + " holds the " + toString(old->mode) + " run with seed " +
                            std::to_string(old->seed) + " on the " + old->evalSplit +
                            " split; use --rerun to replace it");
-    if (old->evalDataChecksum.empty() && !id.evalDataChecksum.empty())
-        warnings.push_back(path.string() + " was written before evaluation-data checksums were "
-                                           "recorded; its rows are kept as they are");
-    else if (old->evalDataChecksum != id.evalDataChecksum)
+    if (old->evalDataChecksum != id.evalDataChecksum)
         return Error::data(path.string() +
                            " was computed on other evaluation data (dataset "
                            "checksum " +
@@ -56,14 +54,14 @@ private:
 
 Result<SweepFileOutcome> runSweepToFile(const FaultyEvalBase& ev, const Ranking& ranking,
                                         const SweepConfig& config, SweepResults id,
-                                        const fs::path& path, bool rerun, const FaultSink& faults,
+                                        const fs::path& path, const SweepFileOptions& options,
                                         ProgressSink& sink, std::stop_token stop) {
     // One writer per results file for the whole run (read, resume, append, final rewrite).
     auto lock = FileLock::acquire(path.string() + ".lock", path.string());
     if (!lock) return lock.error();
     SweepFileOutcome out;
     std::vector<SweepRow> have;
-    if (!rerun && fs::exists(path)) {
+    if (!options.rerun && fs::exists(path)) {
         auto rows = existingRows(path, id, out.warnings);
         if (!rows) return rows.error();
         have = std::move(*rows);
@@ -74,10 +72,12 @@ Result<SweepFileOutcome> runSweepToFile(const FaultyEvalBase& ev, const Ranking&
     id.rows = have;
     if (auto st = writeResultsFile(path, id, currentConcurrency()); !st) return st.error();
     WarningRecorder recorder(sink, out.warnings);
-    auto fresh = runSweep(
-        ev, ranking, config, have,
-        [&](const std::vector<SweepRow>& rows) { return appendResultRows(path, id, rows); }, faults,
-        recorder, stop);
+    const auto append = [&](const std::vector<SweepRow>& rows) -> Status {
+        if (auto st = appendResultRows(path, id, rows); !st) return st;
+        if (options.rowsAppended) options.rowsAppended(rows); // now in the file
+        return {};
+    };
+    auto fresh = runSweep(ev, ranking, config, have, append, options.faults, recorder, stop);
     if (!fresh) {
         if (fresh.error().kind == ErrorKind::Cancelled)
             return Error::cancelled(fresh.error().message + "; the finished rows are kept in " +

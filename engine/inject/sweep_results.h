@@ -1,7 +1,7 @@
 #pragma once
 // Results of an injection sweep (SPEC §4): one row per (protection, BER, repetition), and the
-// identity of the run. Stored as <model dir>/experiments/<ranking id>/results.csv (see
-// results_store.h); read back by `compare`.
+// identity of the experiment. Stored as <model dir>/experiments/<ranking id>/<experiment
+// key>/results.csv (see results_store.h); read back by `compare`.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -30,8 +30,8 @@ struct SweepResults {
     double pruning = 0;
     std::string modelChecksum;
     // SHA-256 of the evaluation data's source files (the dataset checksum): with the split name
-    // and the model (whose seed carves the training split) it fixes the evaluated rows exactly.
-    // Empty in files written before it was recorded.
+    // and the model (whose seed carves the training split) it fixes the evaluated rows exactly;
+    // part of the experiment's identity (results_store.h ExperimentId), required in format 2.
     std::string evalDataChecksum;
     std::vector<std::string> metricNames; // e.g. {"accuracy"} or {"mae", "r2", "pearson"}
     double cleanLoss = 0;

@@ -76,42 +76,86 @@ FaultSink faultWriter(const fs::path& dir, const Model& model) {
     };
 }
 
+// Tells once per new experiment (its results file is created) that the ranking's format-1
+// file, if any, is not reused.
+void noteFormatOneFile(const fs::path& modelDir, const std::string& rankingId,
+                       const fs::path& resultsPath, bool rerun, ProgressSink& sink,
+                       std::vector<std::string>& warnings) {
+    if (!rerun && fs::exists(resultsPath)) return; // resuming: said when it was created
+    const std::string message = formatOneMessage(
+        formatOneResultsPath(modelDir, rankingId),
+        "its rows are not reused by this run, which starts the format-2 experiment " +
+            resultsPath.parent_path().filename().string() + ", and the old file can be deleted");
+    if (message.empty()) return;
+    sink.warning(message);
+    warnings.push_back(message);
+}
+
+void takeSweepOutcome(InjectOutcome& out, SweepFileOutcome&& run, std::vector<std::string> notes) {
+    out.results = std::move(run.results);
+    out.computedRows = run.computedRows;
+    out.reusedRows = run.reusedRows;
+    out.warnings = std::move(notes);
+    out.warnings.insert(out.warnings.end(), run.warnings.begin(), run.warnings.end());
+}
+
 } // namespace
+
+Result<InjectOutcome> runInjectOnRanking(const InjectRequest& req, const RankOutcome& model,
+                                         const RankedFile& ranking, ProgressSink& sink,
+                                         std::stop_token stop) {
+    if (auto st = validateSweepConfig(req.sweep); !st) return st.error();
+    if (ranking.ranking.modelChecksum != model.modelChecksum)
+        return Error::data(ranking.path.string() + " ranks another model file than " +
+                           model.modelPath.string() + "; refusing to inject with it");
+    const auto t0 = std::chrono::steady_clock::now();
+    InjectOutcome out;
+    out.ranking = ranking;
+    auto split = loadEvalSplit(model.file, req.evalSplit, req.data);
+    if (!split) return split.error();
+    std::unique_ptr<FastFaultyEvaluator> ev;
+    runInArena(req.threads, [&] {
+        ev = std::make_unique<FastFaultyEvaluator>(model.file.model, split->X, split->y);
+    });
+    SweepResults id = identityOf(req, ranking.ranking, model.file, model.modelChecksum,
+                                 split->checksum, ev->clean());
+    const fs::path modelDir = model.modelPath.parent_path();
+    out.experimentKey = experimentKey(experimentId(id));
+    out.resultsPath = resultsFilePath(modelDir, experimentId(id));
+    std::vector<std::string> notes;
+    noteFormatOneFile(modelDir, id.rankingId, out.resultsPath, req.rerun, sink, notes);
+    const SweepFileOptions options{.rerun = req.rerun,
+                                   .faults = faultWriter(req.saveFaults, model.file.model),
+                                   .rowsAppended = req.rowsAppended};
+    std::optional<Result<SweepFileOutcome>> run;
+    runInArena(req.threads, [&] {
+        run.emplace(runSweepToFile(*ev, ranking.ranking, req.sweep, std::move(id), out.resultsPath,
+                                   options, sink, stop));
+    });
+    if (!*run) return run->error();
+    takeSweepOutcome(out, std::move(**run), std::move(notes));
+    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return out;
+}
 
 Result<InjectOutcome> runInjectJob(const InjectRequest& req, ProgressSink& sink,
                                    std::stop_token stop) {
     if (auto st = validateSweepConfig(req.sweep); !st) return st.error();
     const auto t0 = std::chrono::steady_clock::now();
-    RankRequest rr{req.model,   {req.method}, req.order,   req.population, req.sweep.seed,
-                   req.samples, false,        req.threads, req.data};
+    const RankRequest rr{.model = req.model,
+                         .methods = {req.method},
+                         .order = req.order,
+                         .population = req.population,
+                         .seed = req.sweep.seed,
+                         .samples = req.samples,
+                         .rerank = false,
+                         .threads = req.threads,
+                         .data = req.data};
     auto ranked = runRankJob(rr, sink, stop);
     if (!ranked) return ranked.error();
-    InjectOutcome out;
-    out.ranking = std::move(ranked->rankings.front());
-    const ModelFile* file = &ranked->file;
-    const std::string* checksum = &ranked->modelChecksum;
-    auto split = loadEvalSplit(*file, req.evalSplit, req.data);
-    if (!split) return split.error();
-    std::unique_ptr<FastFaultyEvaluator> ev;
-    runInArena(req.threads, [&] {
-        ev = std::make_unique<FastFaultyEvaluator>(file->model, split->X, split->y);
-    });
-    SweepResults id =
-        identityOf(req, out.ranking.ranking, *file, *checksum, split->checksum, ev->clean());
-    out.resultsPath = experimentDirectory(ranked->modelPath.parent_path(), out.ranking.ranking.id) /
-                      "results.csv";
-    std::optional<Result<SweepFileOutcome>> run;
-    runInArena(req.threads, [&] {
-        run.emplace(runSweepToFile(*ev, out.ranking.ranking, req.sweep, std::move(id),
-                                   out.resultsPath, req.rerun,
-                                   faultWriter(req.saveFaults, file->model), sink, stop));
-    });
-    if (!*run) return run->error();
-    out.results = std::move((*run)->results);
-    out.computedRows = (*run)->computedRows;
-    out.reusedRows = (*run)->reusedRows;
-    out.warnings = std::move((*run)->warnings);
-    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    auto out = runInjectOnRanking(req, *ranked, ranked->rankings.front(), sink, stop);
+    if (out) // the whole job, ranking (and training) included
+        out->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return out;
 }
 
