@@ -13,7 +13,9 @@
 #include <thread>
 
 #include "engine/core/file_io.h"
+#include "engine/inject/results_store.h"
 #include "engine/runner/batch_config.h"
+#include "engine/runner/batch_jobs.h"
 
 using namespace netsurf;
 using nlohmann::json;
@@ -47,8 +49,9 @@ std::map<QString, QStringList> results(const QString& ws) {
         lines.removeFirst(); // the header (dates, threads)
         lines.sort();
         const QString model = QDir(ws).relativeFilePath(path).section('/', 0, 2);
-        out[model + "/" + QString::fromStdString(header.value("method", "") + "-" +
-                                                 header.value("order", ""))] = lines;
+        out[model + "/" +
+            QString::fromStdString(header.value("method", "") + "-" + header.value("order", ""))] =
+            lines;
     }
     return out;
 }
@@ -170,6 +173,67 @@ private slots:
         for (const json& j : jobs["jobs"])
             QCOMPARE(j["status"].get<std::string>(), std::string("done"));
         QCOMPARE(jobs["batch"]["status"].get<std::string>(), std::string("done"));
+    }
+
+    // What a subscriber receives is exactly what ends up in the files: every epoch, every
+    // ranking, and the sweep rows batch by batch (numbered without gaps) equal to results.csv.
+    void eventsCarryExactlyTheFileRows() {
+        QTemporaryDir dir;
+        auto c = parseBatchConfig(R"({"benchmarks": ["autompg"], "quantizations": ["q<6,2,1>"],
+            "prunings": [0], "methods": ["qpolargrad", "random"], "epochs": 3,
+            "ber": [0.01, 0.1], "protection": [0, 0.2]})",
+                                  "config");
+        QVERIFY(c.ok());
+        const BatchJobsOptions options{.workspace = dir.path().toStdString()};
+        std::map<std::string, std::vector<SweepRow>> produced;
+        int epochs = 0, rankings = 0;
+        {
+            JobRunner runner(buildBatchJobs(*c, options), {.threads = 2});
+            auto q = runner.subscribe(1000000);
+            const RunSummary s = runner.run();
+            if (s.failed && runner.states().front().error.find("cars.json") != std::string::npos)
+                QSKIP("Auto-MPG is not installed here");
+            QVERIFY(s.complete());
+            std::map<std::string, std::uint64_t> next;
+            for (const JobEvent& e : q->drain()) {
+                epochs += std::holds_alternative<EpochFinished>(e.data);
+                rankings += std::holds_alternative<RankingFinished>(e.data);
+                QVERIFY(!std::holds_alternative<JobResync>(e.data));
+                if (const auto* r = std::get_if<SweepRowsProduced>(&e.data)) {
+                    QCOMPARE(r->batch, next[e.jobId]++);
+                    auto& rows = produced[e.jobId];
+                    rows.insert(rows.end(), r->rows.begin(), r->rows.end());
+                }
+            }
+        }
+        QCOMPARE(epochs, 3);
+        QCOMPARE(rankings, 2);
+        QCOMPARE(produced.size(), std::size_t(2));
+        const fs::path modelDir = test::tempPath(dir, "autompg/q6_2_1/prune_0");
+        for (const fs::path& file : findResultsFiles(modelDir)) {
+            auto r = loadResultsFile(file);
+            QVERIFY(r.ok());
+            const auto it = std::find_if(produced.begin(), produced.end(), [&](const auto& p) {
+                return p.first.find("/" + r->method + "-") != std::string::npos;
+            });
+            QVERIFY(it != produced.end());
+            std::vector<SweepRow> rows = it->second;
+            sortRows(rows);
+            QCOMPARE(rows.size(), r->rows.size());
+            for (std::size_t i = 0; i < rows.size(); ++i) {
+                QCOMPARE(rows[i].protection, r->rows[i].protection);
+                QCOMPARE(rows[i].ber, r->rows[i].ber);
+                QCOMPARE(rows[i].rep, r->rows[i].rep);
+                QCOMPARE(rows[i].loss, r->rows[i].loss);
+                QVERIFY(rows[i].metrics == r->rows[i].metrics);
+            }
+        }
+        // again: everything reused, no rows produced
+        JobRunner again(buildBatchJobs(*c, options), {.threads = 2});
+        auto q = again.subscribe();
+        QVERIFY(again.run().complete());
+        for (const JobEvent& e : q->drain())
+            QVERIFY(!std::holds_alternative<SweepRowsProduced>(e.data));
     }
 
     void jobDatabaseSchemaDamageAndRebuild() {

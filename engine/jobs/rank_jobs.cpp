@@ -100,6 +100,9 @@ Result<RankedFile> rankOne(RankMethod method, const RankRequest& req, const Mode
         out.ranking = std::move(*r);
         return out;
     }
+    if (req.existingOnly)
+        return Error::data("no " + std::string(toString(method)) + " ranking at " +
+                           out.path.string() + " (its rank job has to run first)");
     auto ctx = contextFor(work, file, req, sink);
     if (!ctx) return ctx.error();
     auto r = computeRanking(**ctx, c, checksum, sink, stop);

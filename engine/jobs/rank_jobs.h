@@ -25,6 +25,9 @@ struct RankRequest {
     // The CLI's convenience: train a missing model first. The job runner sets false (training is
     // a job of its own), and a missing model is then an error.
     bool trainIfMissing = true;
+    // Only load existing rankings, never compute one (the job runner's inject job: ranking is
+    // the rank job's work); a missing ranking file is an error.
+    bool existingOnly = false;
 };
 
 struct RankedFile {

@@ -141,10 +141,28 @@ JobSpec injectJob(const ModelSelector& model, RankMethod m, RankOrder o, const B
                       .evalSplit = c.evalSplit,
                       .data = data};
     s.run = [req](JobContext& ctx) -> Result<JobOutcome> {
+        // The ranking is the rank job's: load it, never compute it here.
+        RankRequest rr{.model = req.model,
+                       .methods = {req.method},
+                       .order = req.order,
+                       .seed = req.sweep.seed,
+                       .threads = ctx.threads,
+                       .data = req.data,
+                       .trainIfMissing = false,
+                       .existingOnly = true};
+        auto ranked = runRankJob(rr, *ctx.progress, ctx.stop);
+        if (!ranked) return ranked.error();
         InjectRequest r = req;
         r.threads = ctx.threads;
-        auto out = runInjectJob(r, *ctx.progress, ctx.stop);
+        std::uint64_t batch = 0; // numbered per job: a gap would mean lost rows
+        r.rowsAppended = [&ctx, &batch](const std::vector<SweepRow>& rows) {
+            ctx.publish(SweepRowsProduced{batch++, {}, rows});
+        };
+        auto out =
+            runInjectOnRanking(r, *ranked, ranked->rankings.front(), *ctx.progress, ctx.stop);
         if (!out) return out.error();
+        for (const std::string& w : out->warnings)
+            ctx.progress->warning(w);
         return JobOutcome{.reusedFiles = out->computedRows == 0};
     };
     return s;

@@ -10,7 +10,6 @@
 
 #include "engine/core/file_io.h"
 #include "engine/core/sha256.h"
-#include "engine/inject/results_store.h"
 #include "engine/rank/ranking.h"
 #include "engine/storage/model_file.h"
 #include "engine/storage/ranking_file.h"
@@ -77,10 +76,18 @@ PlannedJob planOne(const JobSpec& s) {
         break;
     case JobKind::Inject: {
         if (!paths.rankingFile) break;
-        const std::string id = paths.rankingFile->stem().string();
-        const fs::path results =
-            experimentDirectory(paths.modelDir, id.substr(id.rfind('-') + 1)) / "results.csv";
-        const double rows = fs::exists(results) ? double(resultRows(results)) : 0;
+        // experiments/<ranking id>/<mode>-<split>-seed<S>-<data checksum>/results.csv; the
+        // checksum is not known without loading the data: the fullest matching experiment.
+        const std::string stem = paths.rankingFile->stem().string();
+        const fs::path dir = paths.modelDir / "experiments" / stem.substr(stem.rfind('-') + 1);
+        const std::string prefix = s.params.value("mode", "") + "-" +
+                                   s.params.value("eval_split", "") + "-seed" +
+                                   std::to_string(s.params.value("seed", 0ULL)) + "-";
+        double rows = 0;
+        std::error_code ec;
+        for (const auto& e : fs::directory_iterator(dir, ec))
+            if (e.path().filename().string().rfind(prefix, 0) == 0)
+                rows = std::max(rows, double(resultRows(e.path() / "results.csv")));
         const double total = std::max(1.0, sweepEvaluations(s.params));
         if (rows >= total)
             done();
