@@ -1,10 +1,13 @@
 #pragma once
 // Tiny deterministic datasets and models shared by the engine tests.
+#include <QtGlobal>
 #include <optional>
 
 #include "engine/core/parallel.h"
 #include "engine/core/rng.h"
 #include "engine/model/benchmarks.h"
+#include "engine/rank/rank_context.h"
+#include "engine/rank/ranking.h"
 #include "engine/train/trainer.h"
 
 namespace netsurf::test {
@@ -36,8 +39,11 @@ inline BenchmarkSpec tinySpec() {
     BenchmarkSpec s;
     s.name = "tiny";
     s.dataset = "blobs";
-    s.layers = {{LayerKind::Dense, 8}, {LayerKind::ApplyAlpha, 0, 1.0}, {LayerKind::QRelu},
-                {LayerKind::Dense, 2}, {LayerKind::Softmax}};
+    s.layers = {{LayerKind::Dense, 8},
+                {LayerKind::ApplyAlpha, 0, 1.0},
+                {LayerKind::QRelu},
+                {LayerKind::Dense, 2},
+                {LayerKind::Softmax}};
     s.batchSize = 32;
     s.epochs = 8;
     s.pruning = {2, 2, 6};
@@ -120,5 +126,23 @@ inline Case makeCase(const std::string& bench, const QuantScheme& q) {
     m.quantizeInPlace();
     return {std::move(m), std::move(d)};
 }
+
+// The tiny model (trained on 2 threads), its blobs data and its grad ranking (plane order, id
+// "tinygrad"): what the sweep and experiment tests inject into.
+struct RankedTiny {
+    Model model = trainTiny(2).model;
+    Dataset data = blobs();
+    Ranking ranking;
+    RankedTiny() {
+        ranking.config = {RankMethod::Grad, RankOrder::Plane, Population::All, 0, 0};
+        ranking.population = makePopulation(model, Population::All);
+        const MatrixRM X = model.normalizer.apply(data.trainX);
+        RankContext ctx{model, ranking.population, X, data.trainY, 0, {}, {}};
+        NullProgressSink sink;
+        auto s = scoreGrad(ctx, sink, {});
+        ranking.rows = orderBits(model, ranking.population, *s, ranking.config);
+        ranking.id = "tinygrad";
+    }
+};
 
 } // namespace netsurf::test

@@ -59,20 +59,7 @@ std::set<std::string> rowKeys(const std::vector<SweepRow>& rows) {
 }
 
 // The tiny model, its grad ranking and sweeps of it into results files (engine level).
-struct Tiny {
-    Model model = test::trainTiny(2).model;
-    Dataset data = test::blobs();
-    Ranking ranking;
-    Tiny() {
-        ranking.config = {RankMethod::Grad, RankOrder::Plane, Population::All, 0, 0};
-        ranking.population = makePopulation(model, Population::All);
-        const MatrixRM X = model.normalizer.apply(data.trainX);
-        RankContext ctx{model, ranking.population, X, data.trainY, 0, {}, {}};
-        NullProgressSink sink;
-        auto s = scoreGrad(ctx, sink, {});
-        ranking.rows = orderBits(model, ranking.population, *s, ranking.config);
-        ranking.id = "tinygrad";
-    }
+struct Tiny : test::RankedTiny {
     static SweepResults identity(const SweepConfig& c) {
         return {.rankingId = "tinygrad",
                 .method = "grad",

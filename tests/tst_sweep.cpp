@@ -1,16 +1,16 @@
 // Injection sweeps: flip planning (exhaustive coverage, Monte-Carlo nesting and pairing),
 // protected and pruned bits, the results store (round trip, truncated/corrupt rows), and the
 // sweep itself (1 vs 2 threads, cancel + resume = uninterrupted).
-#include "test_support.h"
 #include "test_models.h"
+#include "test_support.h"
 
 #include <numeric>
 #include <set>
 
 #include "engine/core/file_io.h"
 #include "engine/inject/results_store.h"
-#include "engine/inject/sweep_file.h"
 #include "engine/inject/sweep.h"
+#include "engine/inject/sweep_file.h"
 #include "engine/rank/rank_context.h"
 
 using namespace netsurf;
@@ -62,22 +62,7 @@ SweepRow row(double p, double ber, int rep) {
     return r;
 }
 
-// A small trained model, its grad ranking and a dense evaluator on the test rows.
-struct SweepFixture {
-    Model model = test::trainTiny(2).model;
-    Dataset data = test::blobs();
-    Ranking ranking;
-    SweepFixture() {
-        ranking.config = {RankMethod::Grad, RankOrder::Plane, Population::All, 0, 0};
-        ranking.population = makePopulation(model, Population::All);
-        const MatrixRM X = model.normalizer.apply(data.trainX);
-        RankContext ctx{model, ranking.population, X, data.trainY, 0, {}, {}};
-        NullProgressSink sink;
-        auto s = scoreGrad(ctx, sink, {});
-        ranking.rows = orderBits(model, ranking.population, *s, ranking.config);
-        ranking.id = "tinygrad";
-    }
-};
+using SweepFixture = test::RankedTiny;
 
 std::vector<SweepRow> sweepWith(const SweepFixture& f, const SweepConfig& c, int threads) {
     std::optional<Result<std::vector<SweepRow>>> r;
@@ -127,7 +112,8 @@ private slots:
                         ++seen[id];
                     }
                 }
-                for (std::uint32_t id = 0; id < T; ++id) QCOMPARE(seen[id], prot.count(id) ? 0 : 1);
+                for (std::uint32_t id = 0; id < T; ++id)
+                    QCOMPARE(seen[id], prot.count(id) ? 0 : 1);
             }
     }
     void exhaustiveFlipsArePairedAcrossRankers() {
@@ -138,7 +124,8 @@ private slots:
         std::reverse(b.begin(), b.begin() + 50); // same top-50 set, different order
         const SweepConfig c = grid(SweepMode::Exhaustive);
         const FlipPlanner pa(a, c), pb(b, c);
-        for (int r = 0; r < 3; ++r) QCOMPARE(pa.flips(0.1, 1, r), pb.flips(0.1, 1, r));
+        for (int r = 0; r < 3; ++r)
+            QCOMPARE(pa.flips(0.1, 1, r), pb.flips(0.1, 1, r));
     }
     // SPEC §4: the permutation of a BER is keyed by its value, not its position in the list
     void exhaustiveFlipsAreKeyedByTheBerValue() {
@@ -184,16 +171,21 @@ private slots:
             }
             // bits unprotected by both rankers flip identically
             const auto fa = pa.flips(0.4, 2, k), fb = pb.flips(0.4, 2, k);
-            std::set<std::uint32_t> protA(a.begin(), a.begin() + 1600), protB(b.begin(), b.begin() + 1600);
+            std::set<std::uint32_t> protA(a.begin(), a.begin() + 1600),
+                protB(b.begin(), b.begin() + 1600);
             std::vector<std::uint32_t> ca, cb;
-            for (auto id : fa) if (!protB.count(id)) ca.push_back(id);
-            for (auto id : fb) if (!protA.count(id)) cb.push_back(id);
+            for (auto id : fa)
+                if (!protB.count(id)) ca.push_back(id);
+            for (auto id : fb)
+                if (!protA.count(id)) cb.push_back(id);
             QCOMPARE(ca, cb);
-            for (auto id : fa) QVERIFY(!protA.count(id));
+            for (auto id : fa)
+                QVERIFY(!protA.count(id));
         }
         // the realised BER is close to the nominal one
         std::size_t flips = 0;
-        for (int k = 0; k < c.reps; ++k) flips += pa.flips(0.0, 2, k).size();
+        for (int k = 0; k < c.reps; ++k)
+            flips += pa.flips(0.0, 2, k).size();
         QVERIFY(std::abs(double(flips) / (c.reps * double(T)) - 0.2) < 0.02);
     }
     void paramFlipsGroupBitsAndSkipPrunedEntries() {
@@ -204,7 +196,7 @@ private slots:
         const auto flips = toParamFlips(pop, all);
         QCOMPARE(flips.size(), pop.params.size());
         for (const ParamFlip& f : flips) {
-            QCOMPARE(f.mask, 63u); // all six bits of q<6,2,1>
+            QCOMPARE(f.mask, 63u);                          // all six bits of q<6,2,1>
             QVERIFY(model.tensors[f.tensor].kept(f.index)); // pruned entries never flip
         }
         const auto one = toParamFlips(pop, {6 * 3 + 0, 6 * 3 + 5});
@@ -212,9 +204,12 @@ private slots:
         QCOMPARE(one[0].mask, (1u << 5) | 1u); // MSB ↔ mask bit m−1, LSB ↔ mask bit 0
     }
     void badGridsAreUsageErrors() {
-        for (auto [bers, prots] :
-             {std::pair<std::vector<double>, std::vector<double>>{{}, {0.1}},
-              {{0.0}, {0.1}}, {{1.5}, {0.1}}, {{0.1}, {1.0}}, {{0.1}, {-0.1}}, {{0.1, 0.1}, {0.1}}}) {
+        for (auto [bers, prots] : {std::pair<std::vector<double>, std::vector<double>>{{}, {0.1}},
+                                   {{0.0}, {0.1}},
+                                   {{1.5}, {0.1}},
+                                   {{0.1}, {1.0}},
+                                   {{0.1}, {-0.1}},
+                                   {{0.1, 0.1}, {0.1}}}) {
             SweepConfig c;
             c.bers = bers;
             c.protections = prots;
@@ -264,7 +259,8 @@ private slots:
             const auto a = sweepWith(f, c, 1), b = sweepWith(f, c, 2);
             QVERIFY(sameRows(a, b));
             QVERIFY(a.size() > 20);
-            for (const SweepRow& r : a) QVERIFY(r.flips >= 1 || mode == SweepMode::MonteCarlo);
+            for (const SweepRow& r : a)
+                QVERIFY(r.flips >= 1 || mode == SweepMode::MonteCarlo);
         }
     }
     void cancelledAndResumedRunEqualsUninterrupted() {

@@ -112,6 +112,14 @@ struct JobDatabase::Impl {
         return exec("PRAGMA user_version = " + std::to_string(kJobDatabaseSchema),
                     "record its schema");
     }
+    Status insertDeps(const std::string& job, const std::vector<std::string>& deps) {
+        for (const std::string& dep : deps) {
+            Statement edge(db, "INSERT OR IGNORE INTO deps(job, depends_on) VALUES(?1, ?2)");
+            edge.bind(1, job).bind(2, dep);
+            if (auto st = done(edge, "record the dependencies of " + job); !st) return st;
+        }
+        return {};
+    }
     Status done(Statement& s, const std::string& what) const {
         if (!s.ok()) return failure(what, s.code());
         const int rc = s.step();
@@ -178,11 +186,7 @@ Status JobDatabase::beginBatch(const BatchRow& b, const std::vector<JobSpec>& sp
         Statement clear(d.db, "DELETE FROM deps WHERE job = ?1");
         clear.bind(1, s.id);
         if (auto st = d.done(clear, "record job " + s.id); !st) return st;
-        for (const std::string& dep : s.dependsOn) {
-            Statement edge(d.db, "INSERT OR IGNORE INTO deps(job, depends_on) VALUES(?1, ?2)");
-            edge.bind(1, s.id).bind(2, dep);
-            if (auto st = d.done(edge, "record job " + s.id); !st) return st;
-        }
+        if (auto st = d.insertDeps(s.id, s.dependsOn); !st) return st;
     }
     return d.exec("COMMIT", "commit the batch's jobs");
 }
@@ -268,11 +272,7 @@ Status JobDatabase::insertFound(const std::vector<JobRow>& rows) {
         job.bind(1, r.id).bind(2, r.kind).bind(3, r.status).bind(4, r.params);
         job.bind(5, r.finished).bind(6, r.engineVersion);
         if (auto st = d.done(job, "insert " + r.id); !st) return st;
-        for (const std::string& dep : r.dependsOn) {
-            Statement edge(d.db, "INSERT OR IGNORE INTO deps(job, depends_on) VALUES(?1, ?2)");
-            edge.bind(1, r.id).bind(2, dep);
-            if (auto st = d.done(edge, "insert " + r.id); !st) return st;
-        }
+        if (auto st = d.insertDeps(r.id, r.dependsOn); !st) return st;
     }
     return d.exec("COMMIT", "commit the rebuilt jobs");
 }
