@@ -49,10 +49,6 @@ double mnistRankSeconds(RankMethod m) {
     }
 }
 
-std::string modelKey(const std::string& benchmark, const QuantScheme& q, double pruning) {
-    return benchmark + "/" + q.dirName() + "/" + pruningDirName(pruning);
-}
-
 json modelParams(const ModelSelector& m) {
     return {{"benchmark", m.benchmark},
             {"quantization", m.scheme.str()},
@@ -207,6 +203,10 @@ void addModelJobs(const ModelSelector& model, const BatchConfig& c, const Datase
 }
 
 } // namespace
+
+std::string modelKey(const std::string& benchmark, const QuantScheme& q, double pruning) {
+    return benchmark + "/" + q.dirName() + "/" + pruningDirName(pruning);
+}
 
 std::vector<JobSpec> buildBatchJobs(const BatchConfig& c, const BatchJobsOptions& options) {
     std::vector<JobSpec> jobs;

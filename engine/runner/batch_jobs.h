@@ -28,6 +28,9 @@ struct BatchJobsOptions {
 
 std::vector<JobSpec> buildBatchJobs(const BatchConfig& config, const BatchJobsOptions& options);
 
+// "<benchmark>/<scheme dir>/<pruning dir>", the model part of the job ids above.
+std::string modelKey(const std::string& benchmark, const QuantScheme& scheme, double pruning);
+
 // Rough wall time (seconds, on this machine's cores) of each kind of job, from the costs measured
 // in docs/benchmarks.md, for progress weights, ETAs and --dry-run; within a factor of a few.
 double estimateTrainSeconds(const std::string& benchmark, int epochs);
