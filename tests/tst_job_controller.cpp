@@ -7,7 +7,10 @@
 #include <QSignalSpy>
 #include <thread>
 
+#include <QAbstractItemModelTester>
+
 #include "app/core/job_controller.h"
+#include "app/core/jobs_model.h"
 #include "engine/inject/results_store.h"
 
 using namespace netsurf;
@@ -51,6 +54,10 @@ private slots:
         std::vector<std::thread::id> where;
         std::mutex m;
         app::JobController c;
+        app::JobsModel jobs;
+        QAbstractItemModelTester tester(&jobs,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        jobs.attach(&c);
         QSignalSpy states(&c, &app::JobController::jobStateChanged);
         QSignalSpy done(&c, &app::JobController::finished);
         QVERIFY(c.startJobs(
@@ -65,6 +72,10 @@ private slots:
         QCOMPARE(states.count(), 6); // running + done per job, delivered on this thread
         const auto summary = done.front().at(0).value<RunSummary>();
         QCOMPARE(summary.done, std::size_t(3));
+        QCOMPARE(jobs.rowCount(), 3); // the jobs table followed the run
+        QCOMPARE(jobs.finishedJobs(), 3);
+        QCOMPARE(jobs.index(1, app::JobsModel::StatusColumn).data().toString(), QString("done"));
+        QCOMPARE(jobs.index(1, 0).data(app::JobsModel::FractionRole).toDouble(), 1.0);
         QString error;
         QVERIFY(!c.startJobs({fake("x", {"missing"}, where, m)}, {}, &error));
         QVERIFY(error.contains("missing"));
