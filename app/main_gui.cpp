@@ -1,27 +1,41 @@
 // netsurf-gui — the NetSurf desktop application.
-//   netsurf-gui [--screenshot FILE]   FILE: render the main window to an image and quit
+//   netsurf-gui [--workspace DIR] [--select 'mnist_fnn/q<6,2,1>/0.125'] [--page NAME]
+//               [--size WxH] [--screenshot FILE.png] [--data-dir DIR] [--smartpixel-dir DIR]
 //   netsurf-gui --version | --help    (no display needed)
 #include <QApplication>
+#include <QElapsedTimer>
 #include <QPixmap>
 #include <QString>
 #include <QStringList>
 #include <QTimer>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 
 #include "app/core/app_info.h"
-#include "engine/model/benchmarks.h"
 #include "widgets/main_window.h"
+#include "widgets/page.h"
+#include "widgets/resources_init.h"
 
 namespace {
 
 void printUsage() {
     std::printf(
-        "usage: netsurf-gui [--screenshot FILE] [Qt options]\n"
+        "usage: netsurf-gui [--workspace DIR] [--select MODEL] [--page NAME] [--size WxH]\n"
+        "                   [--screenshot FILE] [--data-dir DIR] [--smartpixel-dir DIR]\n"
+        "                   [Qt options]\n"
         "\n"
-        "  --screenshot FILE  render the main window to FILE (PNG/JPEG by suffix) and quit\n"
+        "  --workspace DIR    the workspace to open (default: the last one, else\n"
+        "                     $NETSURF_WORKSPACE or ~/.local/share/netsurf/workspace)\n"
+        "  --select MODEL     select a model: 'benchmark/q<m,n,s>/pruning', e.g.\n"
+        "                     'mnist_fnn/q<6,2,1>/0.125' (an unknown model is an error)\n"
+        "  --page NAME        show a page: %s\n"
+        "  --size WxH         window size (default 1600x1000)\n"
+        "  --screenshot FILE  wait until the page has drawn its data, save the window to FILE\n"
+        "                     (PNG/JPEG by suffix) and quit\n"
         "  --version          print the version and exit\n"
-        "  --help             print this help and exit\n");
+        "  --help             print this help and exit\n",
+        qPrintable(netsurf::widgets::MainWindow::allPageNames().join(", ")));
 }
 
 int usageError(const QString& message) {
@@ -29,11 +43,63 @@ int usageError(const QString& message) {
     return 2;
 }
 
-QStringList benchmarkList() {
-    QStringList names;
-    for (const std::string& name : netsurf::benchmarkNames())
-        names << QString::fromStdString(name);
-    return names;
+struct GuiArgs {
+    QString workspace, select, page, screenshot, dataDir, smartpixelDir;
+    QSize size{1600, 1000};
+};
+
+// Parses the arguments QApplication left; an error message when they are wrong.
+std::optional<QString> parse(const QStringList& args, GuiArgs& out) {
+    const std::pair<const char*, QString*> valued[] = {
+        {"--workspace", &out.workspace}, {"--select", &out.select},
+        {"--page", &out.page},           {"--screenshot", &out.screenshot},
+        {"--data-dir", &out.dataDir},    {"--smartpixel-dir", &out.smartpixelDir}};
+    for (int i = 1; i < args.size(); ++i) {
+        QString name = args[i], value;
+        const bool inlineValue = name.contains('=');
+        if (inlineValue) value = name.section('=', 1), name = name.section('=', 0, 0);
+        QString sizeText;
+        QString* target = name == "--size" ? &sizeText : nullptr;
+        for (const auto& [n, t] : valued)
+            if (name == QLatin1String(n)) target = t;
+        if (!target) return QStringLiteral("unknown argument '%1'").arg(args[i].left(60));
+        if (!inlineValue) {
+            if (i + 1 >= args.size()) return QStringLiteral("%1 expects a value").arg(name);
+            value = args[++i];
+        }
+        *target = value;
+        if (name == "--size") {
+            const QStringList wh = value.split('x');
+            const int w = wh.value(0).toInt(), h = wh.size() == 2 ? wh[1].toInt() : 0;
+            if (w < 320 || h < 240 || w > 10000 || h > 10000)
+                return QStringLiteral("--size expects WxH, e.g. 1600x1000, got '%1'").arg(value);
+            out.size = {w, h};
+        }
+    }
+    return std::nullopt;
+}
+
+// Saves the window once the current page has drawn its data (or after 60 s, an error).
+void screenshotWhenReady(netsurf::widgets::MainWindow& w, const QString& file, bool modelSelected) {
+    auto* timer = new QTimer(&w);
+    auto* clock = new QElapsedTimer;
+    clock->start();
+    QObject::connect(timer, &QTimer::timeout, &w, [&w, file, modelSelected, timer, clock] {
+        const netsurf::widgets::Page* page = w.currentPage();
+        const bool ready = !page || page->ready() || (!modelSelected && clock->elapsed() > 500);
+        if (!ready && clock->elapsed() < 60000) return;
+        timer->stop();
+        if (!ready)
+            std::fprintf(stderr, "netsurf-gui: warning: the page did not finish drawing in 60 s\n");
+        QTimer::singleShot(150, &w, [&w, file] { // one more paint
+            if (w.grab().save(file)) return QApplication::exit(0);
+            std::fprintf(stderr, "netsurf-gui: error: could not save the screenshot to '%s'\n",
+                         qPrintable(file));
+            QApplication::exit(1);
+        });
+        delete clock;
+    });
+    timer->start(100);
 }
 
 } // namespace
@@ -50,39 +116,31 @@ int main(int argc, char** argv) {
             return 0;
         }
     }
-
     QApplication app(argc, argv); // removes the Qt options (-platform, …) from argv
     QApplication::setApplicationName(netsurf::app::applicationName());
+    QApplication::setOrganizationName(QStringLiteral("NetSurf"));
     QApplication::setApplicationVersion(netsurf::app::versionString());
-
-    QString screenshot;
-    for (int i = 1; i < argc; ++i) {
-        const QString arg = QString::fromLocal8Bit(argv[i]);
-        if (arg == QLatin1String("--screenshot")) {
-            if (i + 1 >= argc)
-                return usageError(QStringLiteral("--screenshot expects a file name"));
-            screenshot = QString::fromLocal8Bit(argv[++i]);
-        } else if (arg.startsWith(QLatin1String("--screenshot="))) {
-            screenshot = arg.mid(int(std::strlen("--screenshot=")));
-        } else {
-            return usageError(QStringLiteral("unknown argument '%1'").arg(arg));
-        }
-    }
-
-    netsurf::widgets::MainWindow window(benchmarkList());
+    netsurfInitResources();
+    GuiArgs args;
+    if (auto error = parse(QApplication::arguments(), args)) return usageError(*error);
+    if (!args.page.isEmpty() && !netsurf::widgets::MainWindow::allPageNames().contains(args.page))
+        return usageError(
+            QStringLiteral("unknown page '%1' (expected %2)")
+                .arg(args.page, netsurf::widgets::MainWindow::allPageNames().join(", ")));
+    netsurf::widgets::MainWindow::Options options;
+    options.workspace = args.workspace.toStdString();
+    options.data.dataDir = args.dataDir.toStdString();
+    options.data.smartpixelDir = args.smartpixelDir.toStdString();
+    options.restoreSettings = args.screenshot.isEmpty();
+    netsurf::widgets::MainWindow window(options);
+    window.resize(args.size);
     window.show();
-
-    if (!screenshot.isEmpty()) {
-        // Give the window time to be laid out and painted before grabbing it.
-        QTimer::singleShot(300, &window, [&window, screenshot] {
-            if (window.grab().save(screenshot)) {
-                QApplication::exit(0);
-                return;
-            }
-            std::fprintf(stderr, "netsurf-gui: error: could not save the screenshot to '%s'\n",
-                         qPrintable(screenshot));
-            QApplication::exit(1);
-        });
-    }
+    if (!args.select.isEmpty() && !window.selectModel(args.select))
+        return usageError(QStringLiteral("no model '%1' in the workspace (expected "
+                                         "'benchmark/q<m,n,s>/pruning' of a trained model)")
+                              .arg(args.select));
+    if (!args.page.isEmpty()) window.showPage(args.page);
+    if (!args.screenshot.isEmpty())
+        screenshotWhenReady(window, args.screenshot, !args.select.isEmpty());
     return QApplication::exec();
 }
