@@ -42,6 +42,24 @@ QJsonArray numbers(const QString& text, bool* ok) {
     return out;
 }
 
+// "q<8,3,1>, q<4,1,1>" → its schemes: commas inside <…> belong to a scheme.
+QStringList splitSchemes(const QString& text) {
+    QStringList out;
+    QString current;
+    int depth = 0;
+    for (QChar c : text) {
+        depth += c == '<' ? 1 : c == '>' ? -1 : 0;
+        if ((c == ',' || c == ';') && depth <= 0) {
+            if (!current.trimmed().isEmpty()) out << current.trimmed();
+            current.clear();
+            continue;
+        }
+        current += c;
+    }
+    if (!current.trimmed().isEmpty()) out << current.trimmed();
+    return out;
+}
+
 } // namespace
 
 RunPage::RunPage(QWidget* parent)
@@ -101,6 +119,7 @@ QWidget* RunPage::buildModels() {
     m_moreSchemes->setPlaceholderText(tr("more schemes, e.g. q<8,3,1>, q<4,1,1>"));
     m_schemeError = new QLabel;
     m_schemeError->setWordWrap(true);
+    m_schemeError->setTextFormat(Qt::PlainText);
     m_schemeError->setStyleSheet(QStringLiteral("color:#c0392b"));
     schemes->addWidget(m_moreSchemes);
     schemes->addWidget(m_schemeError);
@@ -188,8 +207,8 @@ QWidget* RunPage::buildSweep() {
 
 void RunPage::validateSchemeText() {
     QStringList errors;
-    for (const QString& s : m_moreSchemes->text().split(',', Qt::SkipEmptyParts))
-        if (auto q = QuantScheme::parse(s.trimmed().toStdString()); !q)
+    for (const QString& s : splitSchemes(m_moreSchemes->text()))
+        if (auto q = QuantScheme::parse(s.toStdString()); !q)
             errors << QString::fromStdString(q.error().message);
     m_schemeError->setText(errors.join('\n'));
 }
@@ -201,8 +220,8 @@ QJsonObject RunPage::formJson() const {
         if (c->isChecked()) benches.push_back(c->text());
     for (QCheckBox* c : m_schemes)
         if (c->isChecked()) schemes.push_back(c->text());
-    for (const QString& s : m_moreSchemes->text().split(',', Qt::SkipEmptyParts))
-        schemes.push_back(s.trimmed());
+    for (const QString& s : splitSchemes(m_moreSchemes->text()))
+        schemes.push_back(s);
     for (int i = 0; i < m_methods->count(); ++i)
         if (m_methods->item(i)->checkState() == Qt::Checked)
             methods.push_back(m_methods->item(i)->data(Qt::UserRole).toString());
