@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "app/core/app_info.h"
+#include "app/gui_bench.h"
 #include "widgets/main_window.h"
 #include "widgets/page.h"
 #include "widgets/resources_init.h"
@@ -33,6 +34,9 @@ void printUsage() {
         "  --size WxH         window size (default 1600x1000)\n"
         "  --screenshot FILE  wait until the page has drawn its data, save the window to FILE\n"
         "                     (PNG/JPEG by suffix) and quit\n"
+        "  --bench-responsiveness [--json]\n"
+        "                     benchmark: how late a 5 ms timer fires while a real mnist_fnn\n"
+        "                     sweep streams rows into the live plots (target: < 50 ms)\n"
         "  --version          print the version and exit\n"
         "  --help             print this help and exit\n",
         qPrintable(netsurf::widgets::MainWindow::allPageNames().join(", ")));
@@ -46,6 +50,7 @@ int usageError(const QString& message) {
 struct GuiArgs {
     QString workspace, select, page, screenshot, dataDir, smartpixelDir;
     QSize size{1600, 1000};
+    bool benchResponsiveness = false, json = false;
 };
 
 // Parses the arguments QApplication left; an error message when they are wrong.
@@ -55,6 +60,10 @@ std::optional<QString> parse(const QStringList& args, GuiArgs& out) {
         {"--page", &out.page},           {"--screenshot", &out.screenshot},
         {"--data-dir", &out.dataDir},    {"--smartpixel-dir", &out.smartpixelDir}};
     for (int i = 1; i < args.size(); ++i) {
+        if (args[i] == "--bench-responsiveness" || args[i] == "--json") {
+            (args[i] == "--json" ? out.json : out.benchResponsiveness) = true;
+            continue;
+        }
         QString name = args[i], value;
         const bool inlineValue = name.contains('=');
         if (inlineValue) value = name.section('=', 1), name = name.section('=', 0, 0);
@@ -123,6 +132,7 @@ int main(int argc, char** argv) {
     netsurfInitResources();
     GuiArgs args;
     if (auto error = parse(QApplication::arguments(), args)) return usageError(*error);
+    if (args.benchResponsiveness) return netsurf::app::benchResponsiveness(args.json);
     if (!args.page.isEmpty() && !netsurf::widgets::MainWindow::allPageNames().contains(args.page))
         return usageError(
             QStringLiteral("unknown page '%1' (expected %2)")

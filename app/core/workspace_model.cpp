@@ -1,7 +1,10 @@
 #include "app/core/workspace_model.h"
 
+#include <QCoreApplication>
+#include <QPointer>
 #include <QStringList>
 #include <map>
+#include <thread>
 
 #include "app/core/workspace_scan.h"
 #include "engine/core/number_format.h"
@@ -132,6 +135,7 @@ void WorkspaceModel::setWorkspace(const fs::path& workspace) {
 }
 
 void WorkspaceModel::refresh() {
+    ++m_generation; // scans still running are for the old tree
     beginResetModel();
     m_root = std::make_unique<Node>();
     m_live.clear();
@@ -169,14 +173,37 @@ WorkspaceModel::Node* WorkspaceModel::modelNode(const std::string& benchmark,
     return prune;
 }
 
+// Reads the model's directory on a thread of its own (results files can be large) and applies
+// the scan on this thread; a scan that arrives after a refresh of the whole tree is dropped.
 void WorkspaceModel::rescanModel(Node* model) {
+    const std::string bench = model->parent->parent->key, scheme = model->parent->key,
+                      prune = model->key;
+    std::thread([self = QPointer<WorkspaceModel>(this), generation = m_generation, ws = m_workspace,
+                 bench, scheme, prune] {
+        std::shared_ptr<ScannedModel> scan;
+        try {
+            scan = std::make_shared<ScannedModel>(
+                scanModel(ws, bench, scheme, prune, readJobParams(ws)));
+        } catch (...) {
+            return; // a damaged directory keeps its last scan; refresh() reports it
+        }
+        QMetaObject::invokeMethod(
+            qApp,
+            [self, generation, scan] {
+                if (self && self->m_generation == generation) self->applyScan(*scan);
+            },
+            Qt::QueuedConnection);
+    }).detach();
+}
+
+void WorkspaceModel::applyScan(const ScannedModel& m) {
+    Node* model = modelNode(m.benchmark, m.schemeDir, m.pruningDir, true);
+    if (!model) return;
     if (!model->children.empty()) {
         beginRemoveRows(indexOf(model), 0, int(model->children.size()) - 1);
         model->children.clear();
         endRemoveRows();
     }
-    const ScannedModel m = scanModel(m_workspace, model->parent->parent->key, model->parent->key,
-                                     model->key, readJobParams(m_workspace));
     Node scratch;
     fill(&scratch, m);
     if (!scratch.children.empty()) {
@@ -190,6 +217,8 @@ void WorkspaceModel::rescanModel(Node* model) {
     model->path = scratch.path;
     const QModelIndex i = indexOf(model);
     emit dataChanged(i, i);
+    showLiveJobs(model);
+    emit modelRescanned(QString::fromStdString(m.key()));
 }
 
 void WorkspaceModel::onJobStateChanged(const QString& jobId, const netsurf::JobStateChanged& s) {
@@ -198,13 +227,19 @@ void WorkspaceModel::onJobStateChanged(const QString& jobId, const netsurf::JobS
     if (colon == std::string::npos) return;
     const QStringList parts = QString::fromStdString(id.substr(colon + 1)).split('/');
     if (parts.size() < 3) return;
-    Node* model = modelNode(parts[0].toStdString(), parts[1].toStdString(),
-                            parts[2].toStdString(), true);
+    Node* model =
+        modelNode(parts[0].toStdString(), parts[1].toStdString(), parts[2].toStdString(), true);
     if (!model) return;
-    if (s.status == JobStatus::Done) m_live.erase(id);
-    else m_live[id] = s;
-    if (isFinal(s.status)) rescanModel(model); // what the job left on disk
-    // Running and failed jobs of this model keep an item even when nothing is on disk yet.
+    if (s.status == JobStatus::Done)
+        m_live.erase(id);
+    else
+        m_live[id] = s;
+    if (isFinal(s.status)) rescanModel(model); // what the job left on disk (asynchronously)
+    showLiveJobs(model);
+}
+
+// Running and failed jobs of a model keep an item even when nothing is on disk yet.
+void WorkspaceModel::showLiveJobs(Node* model) {
     const std::string prefix = model->modelKey() + "/";
     for (const auto& [other, st] : m_live) {
         const auto c = other.find(':');

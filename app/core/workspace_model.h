@@ -17,6 +17,8 @@
 
 namespace netsurf::app {
 
+struct ScannedModel; // workspace_scan.h
+
 class WorkspaceModel : public QAbstractItemModel {
     Q_OBJECT
 public:
@@ -56,6 +58,10 @@ public:
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation o, int role) const override;
 
+signals:
+    // A model's subtree was read again from its files (after one of its jobs ended).
+    void modelRescanned(const QString& modelKey);
+
 public slots:
     // A job's state from the controller: the matching item shows running / failed; a job that
     // ends rescans its model.
@@ -70,12 +76,15 @@ private:
     Node* modelNode(const std::string& benchmark, const std::string& schemeDir,
                     const std::string& pruningDir, bool notify);
     void rescanModel(Node* model);
+    void applyScan(const ScannedModel& scan);
+    void showLiveJobs(Node* model);
     Node* ensureJobNode(Node* model, const std::string& jobId, const QStringList& parts);
     Status statusOf(const Node* n, QString* error) const;
 
     std::filesystem::path m_workspace;
     std::unique_ptr<Node> m_root;
     std::map<std::string, netsurf::JobStateChanged> m_live; // job id → its last live state
+    int m_generation = 0; // of the whole tree (refresh), to drop stale background scans
 };
 
 } // namespace netsurf::app
