@@ -385,6 +385,7 @@ private slots:
         QCOMPARE(percentileInterval({3, 1, 2, std::nan("")}).low, 1.05);
     }
     void compareJobEndToEnd();
+    void computeComparisonWritesNothing();
 };
 
 namespace {
@@ -472,6 +473,35 @@ void TestCompare::compareJobEndToEnd() {
             *readFile(again->comparisonCsv) == csv);
     req.metric = "nope";
     QCOMPARE(runCompareJob(req, sink).error().kind, ErrorKind::Usage);
+}
+
+// What the GUI shows: the same tables without any file written, without ranking files read when
+// the overlap is not asked for, and the clean values per metric.
+void TestCompare::computeComparisonWritesNothing() {
+    QTemporaryDir dir;
+    const ModelSelector sel{"tiny", QuantScheme(), 0.25, dir.path().toStdString()};
+    const fs::path modelDir = makeWorkspace(sel);
+    NullProgressSink sink;
+    const CompareRequest req{.model = sel, .rankingOverlap = false};
+    auto shown = computeComparison(req, sink);
+    QVERIFY2(shown.ok(), shown.ok() ? "" : shown.error().message.c_str());
+    QVERIFY(shown->overlaps.empty() && shown->comparisonCsv.empty());
+    QVERIFY(!fs::exists(modelDir / "comparison.csv"));
+    QVERIFY(!fs::exists(modelDir / "ranking_comparison.csv"));
+    auto written = runCompareJob({.model = sel}, sink);
+    QVERIFY(written.ok() && fs::exists(written->comparisonCsv));
+    QCOMPARE(written->overlaps.size(), std::size_t(3));
+    QCOMPARE(shown->groups.size(), written->groups.size());
+    for (std::size_t g = 0; g < shown->groups.size(); ++g) {
+        const GroupComparison &a = shown->groups[g], &b = written->groups[g];
+        QCOMPARE(a.clean, (std::vector<double>{0.0, 1.0, 0.0})); // loss, accuracy, mismatch
+        QCOMPARE(a.rankers.size(), b.rankers.size());
+        for (std::size_t r = 0; r < a.rankers.size(); ++r)
+            QCOMPARE(a.rankers[r].metrics[1].vus.value, b.rankers[r].metrics[1].vus.value);
+    }
+    std::stop_source stop;
+    stop.request_stop();
+    QVERIFY(computeComparison(req, sink, stop.get_token()).error().kind == ErrorKind::Cancelled);
 }
 
 QTEST_GUILESS_MAIN(TestCompare)

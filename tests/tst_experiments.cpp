@@ -350,9 +350,10 @@ void TestExperiments::observerSeesExactlyTheRowsOfTheFile() {
     InjectRequest req = request(RankMethod::Random, SweepMode::Exhaustive, "train");
     const fs::path path = m_runs.at("random exhaustive train").resultsPath;
     std::vector<SweepRow> seen;
-    int calls = 0, inFileAlready = 0;
-    req.rowsAppended = [&](const std::vector<SweepRow>& rows) {
+    int calls = 0, inFileAlready = 0, otherFile = 0;
+    req.rowsAppended = [&](const std::filesystem::path& file, const std::vector<SweepRow>& rows) {
         ++calls;
+        otherFile += file != path; // the observer is told the file the rows are in
         const std::vector<std::string> lines = dataLines(path);
         bool tail = lines.size() >= rows.size();
         for (std::size_t i = 0; tail && i < rows.size(); ++i)
@@ -363,6 +364,7 @@ void TestExperiments::observerSeesExactlyTheRowsOfTheFile() {
     req.rerun = true;
     InjectOutcome o = inject(req);
     QVERIFY(calls > 0);
+    QCOMPARE(otherFile, 0);
     QCOMPARE(inFileAlready, calls);
     QCOMPARE(seen.size(), o.results.rows.size());
     QCOMPARE(rowKeys(seen), rowKeys(o.results.rows));

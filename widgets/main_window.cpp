@@ -16,6 +16,7 @@
 #include <QTabWidget>
 #include <QTimer>
 #include <QToolBar>
+#include <qcustomplot.h>
 
 #include "app/core/app_info.h"
 #include "app/core/job_controller.h"
@@ -23,6 +24,7 @@
 #include "app/core/workspace_model.h"
 #include "engine/runner/job_database.h"
 #include "engine/storage/workspace.h"
+#include "widgets/export/export_dialog.h"
 #include "widgets/jobs/jobs_panel.h"
 #include "widgets/jobs/log_panel.h"
 #include "widgets/page.h"
@@ -255,7 +257,16 @@ void MainWindow::pollExternalBatch() {
 }
 
 void MainWindow::exportPageFigures() {
-    statusBar()->showMessage(tr("This page has no figures to export."), 5000);
+    auto* page = qobject_cast<Page*>(m_pages->currentWidget());
+    QList<QCustomPlot*> figures;
+    for (QCustomPlot* plot : page ? page->plots() : QList<QCustomPlot*>{})
+        if (plot->plottableCount() > 0) figures << plot; // not the plots that show a message
+    if (figures.isEmpty()) {
+        statusBar()->showMessage(tr("This page has no figures to export."), 5000);
+        return;
+    }
+    const QString message = exportFiguresInteractively(figures, this);
+    if (!message.isEmpty()) statusBar()->showMessage(message, 8000);
 }
 
 void MainWindow::showAbout() {

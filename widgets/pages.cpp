@@ -1,15 +1,20 @@
 #include "widgets/pages.h"
 
+#include "widgets/compare/compare_page.h"
+#include "widgets/compare/overview_page.h"
+#include "widgets/results/results_page.h"
 #include "widgets/run/run_page.h"
 
 namespace netsurf::widgets {
 
 QList<Page*> createPages(QWidget* parent) {
-    return {new RunPage(parent)};
+    return {new ResultsPage(parent), new ComparePage(parent), new OverviewPage(parent),
+            new RunPage(parent)};
 }
 
 QStringList pageNames() {
-    return {QStringLiteral("run")};
+    return {QStringLiteral("results"), QStringLiteral("compare"), QStringLiteral("overview"),
+            QStringLiteral("run")};
 }
 
 } // namespace netsurf::widgets

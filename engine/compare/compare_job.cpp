@@ -254,8 +254,8 @@ void computeOverlaps(CompareOutcome& out, const CompareRequest& req, ProgressSin
 
 } // namespace
 
-Result<CompareOutcome> runCompareJob(const CompareRequest& req, ProgressSink& sink,
-                                     std::stop_token stop) {
+Result<CompareOutcome> computeComparison(const CompareRequest& req, ProgressSink& sink,
+                                         std::stop_token stop) {
     if (auto m = parseRankMethod(req.baseline); !m)
         return Error::usage("--baseline: " + m.error().message);
     CompareOutcome out;
@@ -277,8 +277,16 @@ Result<CompareOutcome> runCompareJob(const CompareRequest& req, ProgressSink& si
     if (!primary) return primary.error();
     out.primary = std::move(*primary);
     if (stop.stop_requested()) return Error::cancelled();
-    computeOverlaps(out, req, sink, stop);
+    if (req.rankingOverlap) computeOverlaps(out, req, sink, stop);
     if (stop.stop_requested()) return Error::cancelled();
+    return out;
+}
+
+Result<CompareOutcome> runCompareJob(const CompareRequest& req, ProgressSink& sink,
+                                     std::stop_token stop) {
+    auto computed = computeComparison(req, sink, stop);
+    if (!computed) return computed.error();
+    CompareOutcome& out = *computed;
     out.comparisonCsv = out.modelDir / "comparison.csv";
     out.rankingCsv = out.modelDir / "ranking_comparison.csv";
     if (auto st = atomicWriteFile(out.comparisonCsv, comparisonCsv(out.groups)); !st)

@@ -35,16 +35,21 @@ struct CompareRequest {
     std::string metric;                  // primary metric of the summary ("" = per task)
     BootstrapConfig bootstrap;           // CIs of the ranking overlap
     int threads = 0;
+    bool rankingOverlap = true; // false: the experiments' tables only (no ranking file is read)
 };
 
 struct CompareOutcome {
-    std::filesystem::path modelDir, comparisonCsv, rankingCsv;
+    std::filesystem::path modelDir, comparisonCsv, rankingCsv; // the files: empty when not written
     std::vector<GroupComparison> groups;
     std::vector<std::size_t> primary; // per group: index into its metrics of the summary metric
     std::vector<RankingOverlapTable> overlaps;
     std::vector<std::string> warnings;
 };
 
+// Everything runCompareJob computes, without writing any file (front ends that only show it).
+Result<CompareOutcome> computeComparison(const CompareRequest& request, ProgressSink& sink,
+                                         std::stop_token stop = {});
+// computeComparison, then comparison.csv and ranking_comparison.csv written atomically.
 Result<CompareOutcome> runCompareJob(const CompareRequest& request, ProgressSink& sink,
                                      std::stop_token stop = {});
 

@@ -107,6 +107,14 @@ std::vector<std::string> comparedMetrics(const SweepResults& results) {
     return m;
 }
 
+std::vector<double> cleanValues(const SweepResults& results) {
+    std::vector<double> v{results.cleanLoss};
+    v.insert(v.end(), results.cleanMetrics.begin(), results.cleanMetrics.end());
+    v.resize(results.metricNames.size() + 1, std::numeric_limits<double>::quiet_NaN());
+    v.push_back(0.0); // mismatch_rate: the clean model agrees with itself
+    return v;
+}
+
 std::string defaultPrimaryMetric(const std::vector<std::string>& names) {
     for (const char* preferred : {"accuracy", "mae"})
         if (std::find(names.begin(), names.end(), preferred) != names.end()) return preferred;
@@ -260,6 +268,7 @@ Result<GroupComparison> compareGroup(const std::vector<const Experiment*>& membe
     g.grid = sel->grid;
     g.warnings = sel->warnings;
     g.metrics = comparedMetrics(sel->members.front()->results);
+    g.clean = cleanValues(sel->members.front()->results);
     g.rankers = makeRankers(sel->members);
     bool oneSeed = true;
     for (const RankerComparison& r : g.rankers)

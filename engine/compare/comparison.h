@@ -24,6 +24,9 @@ bool higherIsBetter(const std::string& metric);
 // "loss", metricNames…, "mismatch_rate".
 std::vector<std::string> comparedMetrics(const SweepResults& results);
 std::string defaultPrimaryMetric(const std::vector<std::string>& metricNames);
+// The clean model's value of each compared metric (aligned with comparedMetrics; mismatch_rate
+// 0; NaN for a metric the header lacks).
+std::vector<double> cleanValues(const SweepResults& results);
 
 // What must be equal for two experiments to be compared.
 struct ComparisonKey {
@@ -100,6 +103,7 @@ struct GroupComparison {
     Grid grid;
     bool paired = false; // Monte-Carlo with one seed: differences over paired repetitions
     std::vector<std::string> metrics;
+    std::vector<double> clean; // the clean model's value per metric (mismatch_rate: 0)
     std::vector<RankerComparison> rankers;
     std::vector<MetricSummary> summaries; // aligned with metrics
     std::vector<std::string> warnings;

@@ -17,6 +17,7 @@
 // those three values: a grid can grow by BERs, protections or repetitions and only the new
 // points need computing.
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <stop_token>
 #include <string>
@@ -96,8 +97,10 @@ struct SweepTask {
 // Called after each batch of finished rows (in task order) — the results store appends them.
 using SweepBatchSink = std::function<Status(const std::vector<SweepRow>& rows)>;
 // Sees rows that are already safe in the results file: each batch right after it has been
-// appended and flushed, in the order appended (runSweepToFile; never rows reused from the file).
-using SweepRowObserver = std::function<void(const std::vector<SweepRow>& rows)>;
+// appended and flushed to `file`, in the order appended (runSweepToFile; never rows reused from
+// the file).
+using SweepRowObserver =
+    std::function<void(const std::filesystem::path& file, const std::vector<SweepRow>& rows)>;
 // Called with the flip set of every evaluated repetition (for --save-faults); may be empty.
 using FaultSink = std::function<Status(const SweepRow& row, const std::vector<ParamFlip>& flips)>;
 

@@ -74,7 +74,7 @@ Result<SweepFileOutcome> runSweepToFile(const FaultyEvalBase& ev, const Ranking&
     WarningRecorder recorder(sink, out.warnings);
     const auto append = [&](const std::vector<SweepRow>& rows) -> Status {
         if (auto st = appendResultRows(path, id, rows); !st) return st;
-        if (options.rowsAppended) options.rowsAppended(rows); // now in the file
+        if (options.rowsAppended) options.rowsAppended(path, rows); // now in the file
         return {};
     };
     auto fresh = runSweep(ev, ranking, config, have, append, options.faults, recorder, stop);

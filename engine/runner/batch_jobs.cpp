@@ -151,8 +151,9 @@ JobSpec injectJob(const ModelSelector& model, RankMethod m, RankOrder o, const B
         InjectRequest r = req;
         r.threads = ctx.threads;
         std::uint64_t batch = 0; // numbered per job: a gap would mean lost rows
-        r.rowsAppended = [&ctx, &batch](const std::vector<SweepRow>& rows) {
-            ctx.publish(SweepRowsProduced{batch++, {}, rows});
+        r.rowsAppended = [&ctx, &batch](const std::filesystem::path& file,
+                                        const std::vector<SweepRow>& rows) {
+            ctx.publish(SweepRowsProduced{batch++, file, rows});
         };
         auto out =
             runInjectOnRanking(r, *ranked, ranked->rankings.front(), *ctx.progress, ctx.stop);

@@ -1,0 +1,63 @@
+#pragma once
+// What the ranker comparison page shows, computed off the GUI thread from the files of one model
+// (plain C++, no Qt): the engine's comparison tables (computeComparison: cells, AUC, VUS with CI
+// and the ranked summaries, no file written), the rankings of the compared rankers (their bit
+// orders and ranking time, from the ranking files) and their overlap with a reference ranking
+// (rank_quality.h / ranking_overlap.h: the same functions as `compare`).
+#include <cstdint>
+#include <memory>
+#include <stop_token>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/compare/compare_job.h"
+
+namespace netsurf::widgets {
+
+// A ranking file of the model, loaded.
+struct RankingEntry {
+    std::string label; // method-order, as the comparison labels its rankers
+    std::string id, method, order, population;
+    double seconds = 0;   // ranking time from the file's header
+    BitOrder bits;        // bit ids, most vulnerable first
+    bool compared = true; // has experiments (false: loaded as the oracle reference only)
+};
+
+struct RankingSet {
+    std::vector<RankingEntry> rankings; // rankers with experiments (+ the oracle when present)
+    int oracle = -1;                    // index of the oracle in global order, or −1
+    // Protection fractions of the overlap curves: ranking_overlap.h's levels of the compared
+    // grids together with the rank-quality fractions (1 %, 5 %, 10 %, 20 %, 40 %).
+    std::vector<double> levels;
+    const RankingEntry* find(const std::string& id) const;
+};
+
+// One ranking against a reference at the levels.
+struct OverlapCurve {
+    std::string label, id;
+    std::vector<OverlapLevel> levels;
+};
+
+struct CompareData {
+    CompareOutcome outcome; // groups and summaries (no overlap tables: see below)
+    std::shared_ptr<const RankingSet> rankings;
+    std::vector<OverlapCurve> precision; // every other ranking against the oracle; empty without
+    std::string baselineId;              // the reference of `overlap`
+    std::vector<OverlapCurve> overlap;
+    std::vector<std::string> warnings;
+    std::thread::id computedOn; // the thread that computed it (the tests assert it)
+};
+
+// Reads and computes everything for `model`. The baseline of the first overlap curves: the
+// ranker of method `baseline` with experiments (plane order first), else the first ranker.
+// Error when the model has no comparable experiments or the stop token fired.
+Result<CompareData> loadCompareData(const ModelSelector& model, const std::string& baseline,
+                                    std::stop_token stop);
+
+// Every compared ranking of the set with the population of `referenceId` against it (the
+// reference itself left out), in the set's order.
+std::vector<OverlapCurve> overlapsAgainst(const RankingSet& set, const std::string& referenceId,
+                                          std::stop_token stop);
+
+} // namespace netsurf::widgets
