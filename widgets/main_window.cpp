@@ -107,6 +107,7 @@ bool MainWindow::selectModel(const QString& selector) {
 
 void MainWindow::createDocks() {
     m_tree = new WorkspaceTree(m_workspace, this);
+    m_tree->setMinimumWidth(200); // scheme and pruning names stay readable beside wide pages
     auto* left = new QDockWidget(tr("Workspace"), this);
     left->setObjectName("workspaceDock");
     left->setWidget(m_tree);

@@ -66,12 +66,16 @@ QWidget* ComparePage::createToolbar() {
     row->setContentsMargins(0, 0, 0, 0);
     m_group = addCombo(row, tr("&Experiments:"),
                        tr("Experiments compared together: same split, data, mode and population"));
+    m_group->setMinimumContentsLength(22);
     m_metric = addCombo(row, tr("&Metric:"), tr("The metric of every plot and of the VUS"));
     m_protection =
         addCombo(row, tr("At &protection:"), tr("Protected fraction of the curves against BER"));
     m_ber = addCombo(row, tr("At &BER:"), tr("Bit error rate of the curves against protection"));
     m_summary = new QLabel;
     m_summary->setStyleSheet(QStringLiteral("color: #555;"));
+    // Long identities are cut at the window's edge (the tooltip has them whole), never widen it.
+    m_summary->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_summary->setMinimumWidth(80);
     row->addStretch(1);
     row->addWidget(m_summary);
     connect(m_group, &QComboBox::currentIndexChanged, this, [this] {
@@ -264,6 +268,7 @@ void ComparePage::fillGroupSelectors() {
                            .arg(g->grid.protections.size())
                            .arg(g->grid.bers.size())
                            .arg(QString::fromStdString(describe(g->key))));
+    m_summary->setToolTip(m_summary->text());
 }
 
 void ComparePage::fillBaselineSelector() {

@@ -132,8 +132,7 @@ void drawVusBars(QCustomPlot* plot, const GroupComparison& g, const MetricChoice
     QSharedPointer<QCPAxisTickerText> ticks(new QCPAxisTickerText);
     // The legend explains the fill and toggles each class of bars.
     auto* same = new QCPBars(plot->xAxis, plot->yAxis);
-    same->setName(
-        QStringLiteral("indistinguishable from the best (95 % CI of the difference ∋ 0)"));
+    same->setName(QStringLiteral("indistinguishable from the best")); // CI of the difference ∋ 0
     auto* worse = new QCPBars(plot->xAxis, plot->yAxis);
     worse->setName(QStringLiteral("worse than the best"));
     same->setBrush(QColor(110, 110, 110));
@@ -175,7 +174,7 @@ void drawVusBars(QCustomPlot* plot, const GroupComparison& g, const MetricChoice
     plot->xAxis->setTickLabelRotation(35);
     plot->xAxis->setLabel(QString());
     setLinearAxis(plot->yAxis);
-    plot->yAxis->setLabel("VUS — " + m.axisLabel);
+    plot->yAxis->setLabel("VUS of " + metricTitle(g.metrics[m.index]).toLower());
     setHoverText(plot, [](QCPAbstractPlottable* p, int) {
         return p->property("hover").isValid() ? p->property("hover").toString() : p->name();
     });
@@ -192,9 +191,8 @@ void drawCostVsVus(QCustomPlot* plot, const GroupComparison& g, const MetricChoi
     setLogAxis(plot->xAxis);
     setLinearAxis(plot->yAxis);
     plot->xAxis->setLabel(QStringLiteral("Ranking time (s, log scale)"));
-    plot->yAxis->setLabel("VUS — " + m.axisLabel);
-    QFont labelFont = plot->xAxis->tickLabelFont();
-    labelFont.setPointSizeF(8.5);
+    plot->yAxis->setLabel("VUS of " + metricTitle(g.metrics[m.index]).toLower());
+    // The legend and the hover name the points (labels beside them overlap where rankers agree).
     for (const RankerComparison& r : g.rankers) {
         const RankingEntry* e = rankings.find(r.rankingId);
         if (!e) continue;
@@ -218,15 +216,6 @@ void drawCostVsVus(QCustomPlot* plot, const GroupComparison& g, const MetricChoi
             err->setPen(QPen(methodColor(r.method), 1.2));
             setOwner(err, point);
         }
-        auto* text = new QCPItemText(plot);
-        text->position->setCoords(seconds, vus.value);
-        text->setPositionAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-        text->setPadding(QMargins(9, 0, 0, 0));
-        text->setText(QString::fromStdString(r.label));
-        text->setFont(labelFont);
-        text->setColor(methodColor(r.method).darker(120));
-        text->setClipToAxisRect(true);
-        setOwner(text, point);
     }
     setHoverText(plot, [](QCPAbstractPlottable* p, int) {
         return QStringLiteral("%1\nranking time %2 s\nVUS %3")

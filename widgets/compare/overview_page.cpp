@@ -37,7 +37,7 @@ OverviewPage::OverviewPage(QWidget* parent) : Page(parent) {
     grid->setContentsMargins(0, 0, 0, 0);
     m_vsPruning = new PlotPanel(tr("VUS per ranker vs pruning"));
     m_vsScheme = new PlotPanel(tr("VUS per ranker vs quantization scheme"));
-    m_boxes = new PlotPanel(tr("Metric over the grid per ranker"));
+    m_boxes = new PlotPanel(tr("Metric per ranker: cell means over the grid"));
     m_vsPruning->plot()->setObjectName(QStringLiteral("overview-vus-vs-pruning"));
     m_vsScheme->plot()->setObjectName(QStringLiteral("overview-vus-vs-scheme"));
     m_boxes->plot()->setObjectName(QStringLiteral("overview-metric-boxes"));

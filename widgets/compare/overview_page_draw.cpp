@@ -86,10 +86,10 @@ void OverviewPage::redraw() {
     const OverviewModel* any = byPruning.empty() ? byScheme.front() : byPruning.front();
     const QString label = metricAxisLabel(metric, any->benchmark, any->metricNames);
     const QString name = metricTitle(metric);
-    drawVusVsPruning(m_vsPruning->plot(), byPruning, metric, label);
+    drawVusVsPruning(m_vsPruning->plot(), byPruning, metric);
     setPlotTitle(m_vsPruning->plot(),
                  tr("VUS of %1 vs pruning — %2 %3").arg(name.toLower(), bench, scheme));
-    drawVusVsScheme(m_vsScheme->plot(), byScheme, metric, label);
+    drawVusVsScheme(m_vsScheme->plot(), byScheme, metric);
     setPlotTitle(m_vsScheme->plot(), tr("VUS of %1 vs scheme — %2, pruning %3")
                                          .arg(name.toLower(), bench, m_pruning->currentText()));
     const int scope = m_scope->currentData().toInt();

@@ -98,8 +98,8 @@ int drawVusAgainst(QCustomPlot* plot, const std::vector<const OverviewModel*>& m
     return points;
 }
 
-void finishVusPlot(QCustomPlot* plot, const QString& axisLabel, double xMin, double xMax) {
-    plot->yAxis->setLabel("VUS — " + axisLabel);
+void finishVusPlot(QCustomPlot* plot, const std::string& metric, double xMin, double xMax) {
+    plot->yAxis->setLabel("VUS of " + metricTitle(metric).toLower()); // in the metric's units
     plot->rescaleAxes(true);
     const QCPRange y = plot->yAxis->range();
     const double pad = y.size() > 0 ? 0.08 * y.size() : 0.05;
@@ -111,7 +111,7 @@ void finishVusPlot(QCustomPlot* plot, const QString& axisLabel, double xMin, dou
 } // namespace
 
 int drawVusVsPruning(QCustomPlot* plot, const std::vector<const OverviewModel*>& models,
-                     const std::string& metric, const QString& axisLabel) {
+                     const std::string& metric) {
     resetPlot(plot);
     setLinearAxis(plot->yAxis);
     std::vector<double> xs;
@@ -129,12 +129,12 @@ int drawVusVsPruning(QCustomPlot* plot, const std::vector<const OverviewModel*>&
     plot->xAxis->setTickLabelRotation(0);
     plot->xAxis->setLabel(QStringLiteral("Pruning (% of the weights removed)"));
     const int points = drawVusAgainst(plot, models, metric, xs, where, span * 0.012);
-    finishVusPlot(plot, axisLabel, lo - 0.12 * span, hi + 0.12 * span);
+    finishVusPlot(plot, metric, lo - 0.12 * span, hi + 0.12 * span);
     return points;
 }
 
 int drawVusVsScheme(QCustomPlot* plot, const std::vector<const OverviewModel*>& models,
-                    const std::string& metric, const QString& axisLabel) {
+                    const std::string& metric) {
     resetPlot(plot);
     setLinearAxis(plot->yAxis);
     std::vector<double> xs;
@@ -151,7 +151,7 @@ int drawVusVsScheme(QCustomPlot* plot, const std::vector<const OverviewModel*>& 
     plot->xAxis->setLabel(
         QStringLiteral("Quantization scheme q<m,n,s> (bits, integer bits, sign)"));
     const int points = drawVusAgainst(plot, models, metric, xs, where, 0.025);
-    finishVusPlot(plot, axisLabel, 0.5, double(models.size()) + 0.5);
+    finishVusPlot(plot, metric, 0.5, double(models.size()) + 0.5);
     return points;
 }
 
@@ -225,8 +225,8 @@ int drawMetricBoxes(QCustomPlot* plot, const std::vector<const OverviewModel*>& 
     plot->xAxis->setTicker(ticks);
     plot->xAxis->setTickLabelRotation(30);
     plot->xAxis->setLabel(QString());
-    plot->yAxis->setLabel(axisLabel + QStringLiteral(", cell means"));
-    plot->legend->setVisible(false); // the tick labels name the boxes
+    plot->yAxis->setLabel(axisLabel); // of the cell means (the panel's title says so)
+    plot->legend->setVisible(false);  // the tick labels name the boxes
     hoverFromProperty(plot);
     plot->rescaleAxes(true);
     const QCPRange y = plot->yAxis->range();

@@ -13,10 +13,10 @@ namespace netsurf::widgets {
 // VUS of `metric` per ranker (one curve each, 95 % CI whiskers) against the pruning of `models`
 // (one benchmark and scheme). Returns the number of points drawn.
 int drawVusVsPruning(QCustomPlot* plot, const std::vector<const OverviewModel*>& models,
-                     const std::string& metric, const QString& axisLabel);
+                     const std::string& metric);
 // Against the scheme of `models` (one benchmark and pruning; schemes in the models' order).
 int drawVusVsScheme(QCustomPlot* plot, const std::vector<const OverviewModel*>& models,
-                    const std::string& metric, const QString& axisLabel);
+                    const std::string& metric);
 // Per ranker, a box plot of the cell means of `metric` over every (protection, BER) cell of
 // `models` (whiskers at 1.5 IQR, outliers as dots). Returns the number of boxes.
 int drawMetricBoxes(QCustomPlot* plot, const std::vector<const OverviewModel*>& models,

@@ -102,17 +102,25 @@ void preparePlot(QCustomPlot* plot, const QString& title) {
         a->setTickLabelFont(font);
         a->setLabelFont(labelFont);
     }
-    plot->plotLayout()->insertRow(0);
+    // A title row over the whole width, then the axis rect with the legend column beside it (a
+    // title in the axis rect's column would widen that column and squeeze the legend).
+    QCPLayoutGrid* main = plot->plotLayout();
+    QCPAxisRect* rect = plot->axisRect();
+    main->take(rect);
+    main->simplify();
     QFont titleFont = font;
     titleFont.setPointSizeF(11);
     titleFont.setBold(true);
-    plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, title, titleFont));
+    main->addElement(0, 0, new QCPTextElement(plot, title, titleFont));
+    auto* body = new QCPLayoutGrid;
+    main->addElement(1, 0, body);
+    body->addElement(0, 0, rect);
     auto* side = new QCPLayoutGrid;
-    plot->plotLayout()->addElement(1, 1, side);
+    body->addElement(0, 1, side);
     side->addElement(0, 0, plot->legend);
     side->addElement(1, 0, new QCPLayoutElement(plot)); // pushes the legend to the top
     side->setRowStretchFactor(0, 0.001);
-    plot->plotLayout()->setColumnStretchFactor(1, 0.001);
+    body->setColumnStretchFactor(1, 0.001);
     plot->legend->setVisible(true);
     plot->legend->setFont(font);
     plot->legend->setBorderPen(QPen(QColor(200, 200, 200)));
