@@ -9,6 +9,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QTabWidget>
 #include <QTreeView>
 
 #include "widgets/main_window.h"
@@ -74,6 +75,11 @@ private slots:
         QVERIFY(!w.selectModel("autompg/q<6,2,1>/0.5"));
         QVERIFY(w.showPage("run"));
         QVERIFY(!w.showPage("nonsense"));
+        QVERIFY(w.showPage("compare/overlap")); // a page's tab
+        QCOMPARE(w.currentPage()->pageName(), QString("compare"));
+        QCOMPARE(w.currentPage()->findChild<QTabWidget*>()->currentIndex(), 1);
+        QVERIFY(!w.showPage("compare/nonsense"));
+        QVERIFY(w.showPage("run"));
         QCOMPARE(w.currentPage()->pageName(), QString("run"));
         auto* tree = w.findChild<QTreeView*>();
         QVERIFY(tree && tree->currentIndex().data().toString() == "0.125");

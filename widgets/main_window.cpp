@@ -93,10 +93,11 @@ Page* MainWindow::currentPage() const {
 }
 
 bool MainWindow::showPage(const QString& name) {
+    const QString page = name.section('/', 0, 0), view = name.section('/', 1);
     for (Page* p : m_pageList)
-        if (p->pageName() == name) {
+        if (p->pageName() == page) {
             m_pages->setCurrentWidget(p);
-            return true;
+            return p->showView(view);
         }
     return false;
 }

@@ -4,6 +4,7 @@
 // never run engine work on the GUI thread.
 #include <QList>
 #include <QString>
+#include <QStringList>
 #include <QWidget>
 
 #include "engine/jobs/model_jobs.h"
@@ -32,6 +33,9 @@ public:
     virtual bool ready() const = 0;
     // The plots of the page, for "export all figures of this page".
     virtual QList<QCustomPlot*> plots() const { return {}; }
+    // Views inside the page (its tabs) for --page NAME/VIEW; the first is shown by default.
+    virtual QStringList views() const { return {}; }
+    virtual bool showView(const QString& view) { return view.isEmpty(); }
 
 signals:
     void readyChanged();

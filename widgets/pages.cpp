@@ -13,8 +13,9 @@ QList<Page*> createPages(QWidget* parent) {
 }
 
 QStringList pageNames() {
-    return {QStringLiteral("results"), QStringLiteral("compare"), QStringLiteral("overview"),
-            QStringLiteral("run")};
+    return {QStringLiteral("results"),         QStringLiteral("compare"),
+            QStringLiteral("compare/overlap"), QStringLiteral("compare/plane-global"),
+            QStringLiteral("overview"),        QStringLiteral("run")};
 }
 
 } // namespace netsurf::widgets

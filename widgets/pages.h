@@ -10,6 +10,6 @@ namespace netsurf::widgets {
 class Page;
 
 QList<Page*> createPages(QWidget* parent);
-QStringList pageNames(); // the pages' pageName()s, in tab order
+QStringList pageNames(); // the pages' pageName()s in tab order, with their views as NAME/VIEW
 
 } // namespace netsurf::widgets

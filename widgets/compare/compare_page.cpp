@@ -115,6 +115,8 @@ QWidget* ComparePage::createOverlapTab() {
     m_baseline = addCombo(row, tr("Bas&eline:"), tr("The ranking the others are compared with"));
     m_measure =
         addCombo(row, tr("Mea&sure:"), tr("Similarity of the top-k sets or of their order"));
+    for (QComboBox* c : {m_baseline, m_measure}) // this tab's row has room: names in full
+        c->setMinimumContentsLength(24);
     for (OverlapMeasure m : {OverlapMeasure::Jaccard, OverlapMeasure::KendallTau,
                              OverlapMeasure::Dice, OverlapMeasure::Spearman})
         m_measure->addItem(measureName(m), int(m));
@@ -134,6 +136,7 @@ QWidget* ComparePage::createPlaneGlobalTab() {
     auto* layout = new QVBoxLayout(tab);
     auto* row = new QHBoxLayout;
     m_method = addCombo(row, tr("Met&hod:"), tr("A method with experiments in both orders"));
+    m_method->setMinimumContentsLength(18);
     row->addStretch(1);
     layout->addLayout(row);
     auto* plots = new QHBoxLayout;
@@ -143,6 +146,17 @@ QWidget* ComparePage::createPlaneGlobalTab() {
     layout->addLayout(plots, 1);
     connect(m_method, &QComboBox::currentIndexChanged, this, &ComparePage::redrawPlaneGlobal);
     return tab;
+}
+
+QStringList ComparePage::views() const {
+    return {QStringLiteral("rankers"), QStringLiteral("overlap"), QStringLiteral("plane-global")};
+}
+
+bool ComparePage::showView(const QString& view) {
+    const int tab = view.isEmpty() ? 0 : int(views().indexOf(view));
+    if (tab < 0) return false;
+    m_tabs->setCurrentIndex(tab);
+    return true;
 }
 
 QList<QCustomPlot*> ComparePage::plots() const {

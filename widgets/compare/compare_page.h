@@ -36,6 +36,8 @@ public:
     void showModel(const ModelSelector& model) override;
     bool ready() const override { return m_ready; }
     QList<QCustomPlot*> plots() const override;
+    QStringList views() const override; // "rankers", "overlap", "plane-global" (the tabs)
+    bool showView(const QString& view) override;
 
     // What is shown (tests, export file names).
     const CompareData* data() const { return m_data.get(); }
