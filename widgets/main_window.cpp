@@ -126,7 +126,7 @@ void MainWindow::createDocks() {
     tabifyDockWidget(jobs, log);
     jobs->raise();
     resizeDocks({left}, {330}, Qt::Horizontal);
-    resizeDocks({jobs}, {230}, Qt::Vertical);
+    resizeDocks({jobs}, {170}, Qt::Vertical); // the plots get the height
     connect(m_tree, &WorkspaceTree::modelSelected, this, [this](const ModelSelector& m) {
         for (Page* p : m_pageList)
             p->showModel(m);

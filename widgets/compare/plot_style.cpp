@@ -131,8 +131,10 @@ void preparePlot(QCustomPlot* plot, const QString& title) {
 }
 
 void setPlotTitle(QCustomPlot* plot, const QString& title) {
-    if (auto* t = qobject_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0)))
+    if (auto* t = qobject_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0))) {
         t->setText(title);
+        plot->replot(QCustomPlot::rpQueuedReplot); // callers set the title after drawing
+    }
 }
 
 void resetPlot(QCustomPlot* plot) {
