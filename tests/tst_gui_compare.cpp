@@ -3,10 +3,6 @@
 // engine's numbers (one bar per ranker with the engine's VUS, precision@k against the oracle, a
 // point per model in the overview), compute off the GUI thread (asserted), drop the results of a
 // selection that changed meanwhile, and say why when there is nothing to draw.
-//
-// With NETSURF_SCREENSHOT_WORKSPACE set (e.g. under xvfb-run), screenshots() also renders both
-// pages from that workspace at 1600×1000 into NETSURF_SCREENSHOT_DIR (the model from
-// NETSURF_SCREENSHOT_MODEL, "mnist_fnn/q<6,2,1>/0" by default).
 #include "cli_runner.h"
 #include "test_support.h"
 
@@ -66,7 +62,6 @@ private slots:
     void comparePageDrawsTheEngineNumbers();
     void compareDropsStaleResultsAndExplainsEmptyModels();
     void overviewHasAPointPerModel();
-    void screenshots();
 
 private:
     QTemporaryDir m_ws;
@@ -265,36 +260,6 @@ void TestGuiCompare::overviewHasAPointPerModel() {
     page.showModel(autompg(0, none.path()));
     QTRY_VERIFY_WITH_TIMEOUT(page.ready(), kTimeout);
     QVERIFY2(page.message().contains("No model of the workspace"), qPrintable(page.message()));
-}
-
-void TestGuiCompare::screenshots() {
-    const QString ws = qEnvironmentVariable("NETSURF_SCREENSHOT_WORKSPACE");
-    if (ws.isEmpty()) QSKIP("NETSURF_SCREENSHOT_WORKSPACE not set");
-    const QString dir = qEnvironmentVariable("NETSURF_SCREENSHOT_DIR", ".");
-    const QStringList model =
-        qEnvironmentVariable("NETSURF_SCREENSHOT_MODEL", "mnist_fnn/q<6,2,1>/0").split('/');
-    QCOMPARE(model.size(), 3);
-    const ModelSelector sel{model[0].toStdString(), *QuantScheme::parse(model[1].toStdString()),
-                            model[2].toDouble(), ws.toStdString()};
-    ComparePage compare;
-    compare.resize(1600, 1000);
-    compare.show();
-    compare.showModel(sel);
-    QTRY_VERIFY_WITH_TIMEOUT(compare.ready(), 600000);
-    const QStringList names{"rankers", "overlap", "plane-global"};
-    for (int i = 0; i < compare.tabs()->count(); ++i) {
-        compare.tabs()->setCurrentIndex(i);
-        QTest::qWait(300);
-        QVERIFY(compare.grab().save(dir + "/compare-" + names[i] + ".png"));
-    }
-    OverviewPage overview;
-    overview.resize(1600, 1000);
-    overview.show();
-    overview.showModel(sel);
-    QTRY_VERIFY_WITH_TIMEOUT(overview.ready(), 600000);
-    QTest::qWait(300);
-    QVERIFY(
-        overview.grab().save(dir + "/overview-" + QString::fromStdString(sel.benchmark) + ".png"));
 }
 
 QTEST_MAIN(TestGuiCompare)

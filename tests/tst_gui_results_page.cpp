@@ -3,11 +3,7 @@
 // per BER, with the file's per-cell means), heatmap and clean line; legend clicks hide a curve;
 // live, a JobController's tiny batch makes the plotted data grow while the event loop turns,
 // with coalesced redraws, and ends equal to the file.
-//
-// Screenshots: with NETSURF_RESULTS_SCREENSHOT=<dir> and NETSURF_RESULTS_WORKSPACE=<workspace>
-// (optional NETSURF_RESULTS_MODEL="mnist_fnn/q<6,2,1>/0.125", NETSURF_RESULTS_METHODS="random,
-// oracle", NETSURF_RESULTS_METRIC), `screenshots` renders the page at 1600×1000 for each method
-// into <dir>/results-<method>.png (run it under xvfb-run with QT_QPA_PLATFORM=xcb).
+// (Screenshots of the page for the docs: netsurf-gui --screenshot, docs/gui.md.)
 #include "cli_runner.h"
 #include "test_support.h"
 
@@ -83,8 +79,8 @@ class TestResultsPage : public QObject {
 private slots:
     void initTestCase() {
         QStandardPaths::setTestModeEnabled(true);
-        const QStringList sel{"--benchmark", "autompg", "--quant", "q<6,2,1>", "--pruning",
-                              "0.125",       "--quiet", "--json"};
+        const QStringList sel{"--benchmark", "autompg", "--quant", "q<6,2,1>",
+                              "--pruning",   "0.125",   "--quiet", "--json"};
         test::Run r = test::cli(QStringList{"train", "--epochs", "3"} + sel, m_ws.path());
         if (r.code == 1 && r.err.contains("cars.json")) return; // tests skip
         QVERIFY2(r.code == 0, qPrintable(r.err));
@@ -93,7 +89,8 @@ private slots:
                           sel,
                       m_ws.path());
         QVERIFY2(r.code == 0, qPrintable(r.err));
-        m_results = nlohmann::json::parse(r.out.toStdString()).at("results_path").get<std::string>();
+        m_results =
+            nlohmann::json::parse(r.out.toStdString()).at("results_path").get<std::string>();
         m_haveData = true;
     }
 
@@ -142,7 +139,8 @@ private slots:
                 QVERIFY(std::abs(d.value - means.at({d.key / 100, b})) < 1e-12);
         }
         // the clean line: the file's clean MAE on both curve plots
-        for (QCustomPlot* plot : {(QCustomPlot*)page.berPlot(), (QCustomPlot*)page.protectionPlot()}) {
+        for (QCustomPlot* plot :
+             {(QCustomPlot*)page.berPlot(), (QCustomPlot*)page.protectionPlot()}) {
             const auto clean = graphsWithRole(plot, "clean");
             QCOMPARE(clean.size(), std::size_t(1));
             QCOMPARE(clean.front()->name(), QString("clean"));
@@ -271,7 +269,8 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(page.experimentSelector()->count(), 1, 120000);
         QTRY_VERIFY_WITH_TIMEOUT(meanPoints(page.berPlot()) > 0 || done.count() > 0, 120000);
         QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 300000);
-        QVERIFY2(done.front().at(1).toString().isEmpty(), qPrintable(done.front().at(1).toString()));
+        QVERIFY2(done.front().at(1).toString().isEmpty(),
+                 qPrintable(done.front().at(1).toString()));
         QTRY_COMPARE_WITH_TIMEOUT(meanPoints(page.berPlot()), 9, 10000);
         QCOMPARE(page.table().rowCount(), std::size_t(3 * 3 * 300));
         const bool partial = std::any_of(drawnRows.begin(), drawnRows.end(),
@@ -287,45 +286,6 @@ private slots:
             for (const QCPGraphData& d : *g->data())
                 QVERIFY(std::abs(d.value - means.at({g->property("series").toDouble(), d.key})) <
                         1e-9);
-    }
-
-    // Not a check: renders the page for the docs when asked to (see the top of this file).
-    void screenshots() {
-        const QString out = qEnvironmentVariable("NETSURF_RESULTS_SCREENSHOT");
-        const QString ws = qEnvironmentVariable("NETSURF_RESULTS_WORKSPACE");
-        if (out.isEmpty() || ws.isEmpty()) QSKIP("NETSURF_RESULTS_SCREENSHOT is not set");
-        const QStringList model =
-            qEnvironmentVariable("NETSURF_RESULTS_MODEL", "mnist_fnn/q<6,2,1>/0.125").split('/');
-        QCOMPARE(model.size(), 3);
-        const ModelSelector selector{.benchmark = model[0].toStdString(),
-                                     .scheme = *QuantScheme::parse(model[1].toStdString()),
-                                     .pruning = model[2].toDouble(),
-                                     .workspace = ws.toStdString()};
-        ResultsPage page;
-        page.resize(1600, 1000);
-        page.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&page));
-        page.showModel(selector);
-        QVERIFY(page.ready());
-        const QString metric = qEnvironmentVariable("NETSURF_RESULTS_METRIC");
-        QComboBox* metrics = page.metricSelector();
-        if (!metric.isEmpty()) {
-            metrics->setCurrentIndex(metrics->findData(metric));
-            emit metrics->activated(metrics->currentIndex());
-        }
-        const QStringList methods = qEnvironmentVariable("NETSURF_RESULTS_METHODS", "random")
-                                        .split(',', Qt::SkipEmptyParts);
-        QComboBox* box = page.experimentSelector();
-        for (const QString& method : methods) {
-            const int index = box->findText(method + " (", Qt::MatchStartsWith);
-            QVERIFY2(index >= 0, qPrintable(method));
-            box->setCurrentIndex(index);
-            emit box->activated(index);
-            QTest::qWait(300);
-            const QString file = out + "/results-" + method + ".png";
-            QVERIFY2(page.grab().save(file), qPrintable(file));
-            qInfo("wrote %s", qPrintable(file));
-        }
     }
 };
 
