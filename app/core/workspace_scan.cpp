@@ -6,6 +6,7 @@
 #include <fstream>
 #include <tuple>
 
+#include "engine/core/file_io.h"
 #include "engine/inject/results_store.h"
 #include "engine/model/benchmarks.h"
 #include "engine/runner/job_database.h"
@@ -16,13 +17,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-
-json headerOf(const fs::path& file) {
-    std::ifstream in(file);
-    std::string line;
-    if (!std::getline(in, line) || line.rfind("# ", 0) != 0) return nullptr;
-    return json::parse(line.substr(2), nullptr, false);
-}
 
 std::vector<std::string> subdirs(const fs::path& dir, const std::string& prefix) {
     std::vector<std::string> out;
@@ -130,7 +124,7 @@ ScannedModel scanModel(const fs::path& workspace, const std::string& benchmark,
         if (e.path().extension() == ".csv") files.push_back(e.path());
     std::sort(files.begin(), files.end());
     for (const fs::path& f : files) {
-        const json h = headerOf(f);
+        const json h = readJsonHeader(f);
         if (!h.is_object() || h.value("format", "") != "netsurf-ranking") continue;
         ScannedRanking& r =
             rankingFor(m, h.value("method", ""), h.value("order", ""), h.value("seed", 0ULL));
@@ -138,7 +132,7 @@ ScannedModel scanModel(const fs::path& workspace, const std::string& benchmark,
         r.bits = h.value("bits", std::size_t(0));
     }
     for (const fs::path& f : findResultsFiles(m.dir)) {
-        const json h = headerOf(f);
+        const json h = readJsonHeader(f);
         if (!h.is_object() || h.value("version", 0) != 2) continue;
         ScannedRanking& r =
             rankingFor(m, h.value("method", ""), h.value("order", ""), h.value("seed", 0ULL));

@@ -118,4 +118,11 @@ std::size_t removeStaleTempFiles(const fs::path& dir) {
     return removed;
 }
 
+nlohmann::json readJsonHeader(const std::filesystem::path& file) {
+    std::ifstream in(file);
+    std::string line;
+    if (!std::getline(in, line) || line.rfind("# ", 0) != 0) return nullptr;
+    return nlohmann::json::parse(line.substr(2), nullptr, false);
+}
+
 } // namespace netsurf

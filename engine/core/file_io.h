@@ -4,6 +4,7 @@
 // over the target, then the directory is synced — so a killed run never leaves a half-written
 // file behind, and a finished file survives a power cut.
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
@@ -17,6 +18,10 @@ Result<std::string> readFile(const std::filesystem::path& path);
 Status ensureDirectory(const std::filesystem::path& dir);
 // fsync of a directory (makes renames and new entries in it durable): 0, or the errno.
 int syncDirectory(const std::filesystem::path& dir);
+
+// The JSON object of a file's header line ("# {…}" on line 1, as ranking and results files
+// start); null when the file or its header cannot be read.
+nlohmann::json readJsonHeader(const std::filesystem::path& file);
 
 // This machine's host name ("localhost" when unknown).
 std::string hostName();

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "engine/core/file_io.h"
 #include "engine/model/benchmarks.h"
 #include "engine/runner/job_database.h"
 
@@ -13,14 +14,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-
-// The JSON header of a ranking or results file ("# {…}" on line 1); null when unreadable.
-json headerOf(const fs::path& file) {
-    std::ifstream in(file);
-    std::string line;
-    if (!std::getline(in, line) || line.rfind("# ", 0) != 0) return nullptr;
-    return json::parse(line.substr(2), nullptr, false);
-}
 
 std::vector<fs::path> sortedEntries(const fs::path& dir, bool directories) {
     std::vector<fs::path> out;
@@ -48,7 +41,7 @@ void scanModel(const fs::path& dir, const std::string& key, std::vector<JobRow>&
                        {"pruning_dir", dir.filename().string()}};
     if (fs::exists(dir / "model.json")) rows.push_back({trainId, "train", "done", {}, base.dump()});
     for (const fs::path& f : sortedEntries(dir / "rankings", false)) {
-        const json h = headerOf(f);
+        const json h = readJsonHeader(f);
         if (f.extension() != ".csv" || str(h, "format") != "netsurf-ranking") continue;
         rows.push_back({"rank:" + key + "/" + rankKey(h),
                         "rank",
@@ -66,7 +59,7 @@ void scanModel(const fs::path& dir, const std::string& key, std::vector<JobRow>&
     for (fs::recursive_directory_iterator it(dir / "experiments", ec), end; !ec && it != end;
          it.increment(ec)) {
         if (it->path().filename() != "results.csv") continue;
-        const json h = headerOf(it->path());
+        const json h = readJsonHeader(it->path());
         if (str(h, "format") != "netsurf-results") continue;
         const std::string id =
             "inject:" + key + "/" + rankKey(h) + "/" + str(h, "mode") + "-" + str(h, "eval_split");

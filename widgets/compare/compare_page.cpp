@@ -4,7 +4,6 @@
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QStackedWidget>
 #include <QTabWidget>
 #include <algorithm>
 #include <cmath>
@@ -44,18 +43,11 @@ int nearest(const std::vector<double>& axis, double target, bool log) {
 ComparePage::ComparePage(QWidget* parent) : Page(parent) {
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(createToolbar());
-    m_message = new QLabel;
-    m_message->setAlignment(Qt::AlignCenter);
-    m_message->setWordWrap(true);
-    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_message->setStyleSheet(QStringLiteral("color: #444; font-size: 12pt;"));
     m_tabs = new QTabWidget;
     m_tabs->addTab(createCurvesTab(), tr("Rankers"));
     m_tabs->addTab(createOverlapTab(), tr("Ranking overlap"));
     m_tabs->addTab(createPlaneGlobalTab(), tr("Plane vs global"));
-    m_stack = new QStackedWidget;
-    m_stack->addWidget(m_message);
-    m_stack->addWidget(m_tabs);
+    m_stack = new MessageStack(m_tabs);
     layout->addWidget(m_stack, 1);
     showPageMessage(tr("Select a model in the workspace to compare its rankers."));
 }
@@ -193,7 +185,7 @@ std::string ComparePage::metric() const {
 }
 
 QString ComparePage::message() const {
-    return m_stack->currentWidget() == m_message ? m_message->text() : QString();
+    return m_stack->message();
 }
 
 void ComparePage::setReady(bool ready) {
@@ -203,8 +195,7 @@ void ComparePage::setReady(bool ready) {
 }
 
 void ComparePage::showPageMessage(const QString& text) {
-    m_message->setText(text);
-    m_stack->setCurrentWidget(m_message);
+    m_stack->showMessage(text);
 }
 
 void ComparePage::showModel(const ModelSelector& model) {
@@ -246,7 +237,7 @@ void ComparePage::applyData(Result<CompareData> result) {
     m_group->setEnabled(groups.size() > 1);
     fillGroupSelectors();
     fillBaselineSelector();
-    m_stack->setCurrentWidget(m_tabs);
+    m_stack->showContent();
     redrawAll();
     if (!m_data->warnings.empty())
         emit statusMessage(

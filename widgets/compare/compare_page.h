@@ -15,11 +15,11 @@
 
 #include "widgets/compare/async_ticket.h"
 #include "widgets/compare/compare_data.h"
+#include "widgets/compare/message_stack.h"
 #include "widgets/page.h"
 
 class QComboBox;
 class QLabel;
-class QStackedWidget;
 class QTabWidget;
 
 namespace netsurf::widgets {
@@ -79,8 +79,7 @@ private:
 
     QComboBox *m_group, *m_metric, *m_protection, *m_ber, *m_baseline, *m_measure, *m_method;
     QLabel* m_summary = nullptr;
-    QLabel* m_message = nullptr;
-    QStackedWidget* m_stack = nullptr;
+    MessageStack* m_stack = nullptr;
     QTabWidget* m_tabs = nullptr;
     QList<QPair<QString, PlotPanel*>> m_panels;
 };

@@ -5,7 +5,6 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
-#include <QStackedWidget>
 #include <QTimer>
 #include <algorithm>
 #include <cmath>
@@ -27,11 +26,6 @@ enum Scope { SchemeModels, BenchmarkModels, SelectedModel };
 OverviewPage::OverviewPage(QWidget* parent) : Page(parent) {
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(createToolbar());
-    m_message = new QLabel;
-    m_message->setAlignment(Qt::AlignCenter);
-    m_message->setWordWrap(true);
-    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_message->setStyleSheet(QStringLiteral("color: #444; font-size: 12pt;"));
     auto* plots = new QWidget;
     auto* grid = new QGridLayout(plots);
     grid->setContentsMargins(0, 0, 0, 0);
@@ -60,9 +54,7 @@ OverviewPage::OverviewPage(QWidget* parent) : Page(parent) {
     boxesLayout->addLayout(scopeRow);
     boxesLayout->addWidget(m_boxes, 1);
     grid->addWidget(boxes, 1, 0, 1, 2);
-    m_stack = new QStackedWidget;
-    m_stack->addWidget(m_message);
-    m_stack->addWidget(plots);
+    m_stack = new MessageStack(plots);
     layout->addWidget(m_stack, 1);
     m_progress = new QTimer(this);
     m_progress->setInterval(250);
@@ -118,7 +110,7 @@ QComboBox* OverviewPage::selector(const QString& name) const {
 }
 
 QString OverviewPage::message() const {
-    return m_stack->currentWidget() == m_message ? m_message->text() : QString();
+    return m_stack->message();
 }
 
 void OverviewPage::setReady(bool ready) {
@@ -128,8 +120,7 @@ void OverviewPage::setReady(bool ready) {
 }
 
 void OverviewPage::showPageMessage(const QString& text) {
-    m_message->setText(text);
-    m_stack->setCurrentWidget(m_message);
+    m_stack->showMessage(text);
 }
 
 void OverviewPage::showModel(const ModelSelector& model) {
@@ -176,7 +167,7 @@ void OverviewPage::applyData(Result<OverviewData> result) {
     } else {
         m_data = std::make_shared<const OverviewData>(std::move(*result));
         fillSelectors(true);
-        m_stack->setCurrentIndex(1);
+        m_stack->showContent();
         redraw();
         if (!m_data->warnings.empty())
             emit statusMessage(tr("overview: %n model(s) not compared, the first: %1", nullptr,

@@ -13,13 +13,12 @@
 #include <memory>
 
 #include "widgets/compare/async_ticket.h"
+#include "widgets/compare/message_stack.h"
 #include "widgets/compare/overview_data.h"
 #include "widgets/page.h"
 
 class QComboBox;
-class QLabel;
 class QPushButton;
-class QStackedWidget;
 class QTimer;
 
 namespace netsurf::widgets {
@@ -67,8 +66,7 @@ private:
 
     QComboBox *m_benchmark, *m_scheme, *m_pruning, *m_metric, *m_scope;
     QPushButton* m_reload = nullptr;
-    QLabel* m_message = nullptr;
-    QStackedWidget* m_stack = nullptr;
+    MessageStack* m_stack = nullptr;
     QTimer* m_progress = nullptr;
     PlotPanel *m_vsPruning, *m_vsScheme, *m_boxes;
 };
