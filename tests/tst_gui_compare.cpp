@@ -11,6 +11,7 @@
 #include <QTabWidget>
 #include <thread>
 
+#include "app/core/job_controller.h"
 #include "engine/compare/compare_job.h"
 #include "widgets/compare/compare_page.h"
 #include "widgets/compare/overview_page.h"
@@ -62,6 +63,7 @@ private slots:
     void comparePageDrawsTheEngineNumbers();
     void compareDropsStaleResultsAndExplainsEmptyModels();
     void overviewHasAPointPerModel();
+    void aFinishedCompareJobReloads();
 
 private:
     QTemporaryDir m_ws;
@@ -260,6 +262,34 @@ void TestGuiCompare::overviewHasAPointPerModel() {
     page.showModel(autompg(0, none.path()));
     QTRY_VERIFY_WITH_TIMEOUT(page.ready(), kTimeout);
     QVERIFY2(page.message().contains("No model of the workspace"), qPrintable(page.message()));
+}
+
+// A run's compare job that ends makes the comparison page read its model again (other models'
+// jobs do not), and the overview page the workspace.
+void TestGuiCompare::aFinishedCompareJobReloads() {
+    if (!m_ok) QSKIP("no workspace");
+    app::JobController controller;
+    ComparePage page;
+    page.setController(&controller);
+    page.showModel(autompg(0.125, m_ws.path()));
+    QTRY_VERIFY_WITH_TIMEOUT(page.ready(), kTimeout);
+    const JobStateChanged done{.status = JobStatus::Done};
+    emit controller.jobStateChanged("compare:autompg/q6_2_1/prune_0", done);
+    QVERIFY(page.ready()); // another model's
+    emit controller.jobStateChanged("compare:autompg/q6_2_1/prune_0.125", done);
+    QVERIFY(!page.ready()); // reading again
+    QTRY_VERIFY_WITH_TIMEOUT(page.ready(), kTimeout);
+    QVERIFY2(page.message().isEmpty(), qPrintable(page.message()));
+
+    OverviewPage overview;
+    overview.setController(&controller);
+    overview.show();
+    overview.showModel(autompg(0.125, m_ws.path()));
+    QTRY_VERIFY_WITH_TIMEOUT(overview.ready(), kTimeout);
+    emit controller.jobStateChanged("compare:autompg/q6_2_1/prune_0", done);
+    QVERIFY(!overview.ready());
+    QTRY_VERIFY_WITH_TIMEOUT(overview.ready(), kTimeout);
+    QVERIFY2(overview.message().isEmpty(), qPrintable(overview.message()));
 }
 
 QTEST_MAIN(TestGuiCompare)

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "app/core/job_controller.h"
+#include "engine/runner/batch_jobs.h"
 #include "widgets/compare/compare_plots.h"
 #include "widgets/compare/metric_labels.h"
 #include "widgets/compare/plot_style.h"
@@ -196,6 +198,19 @@ void ComparePage::setReady(bool ready) {
 
 void ComparePage::showPageMessage(const QString& text) {
     m_stack->showMessage(text);
+}
+
+void ComparePage::setController(app::JobController* controller) {
+    if (m_controller) disconnect(m_controller, nullptr, this, nullptr);
+    Page::setController(controller);
+    if (!controller) return;
+    connect(controller, &app::JobController::jobStateChanged, this,
+            [this](const QString& id, const JobStateChanged& s) {
+                if (s.status == JobStatus::Done && !m_model.benchmark.empty() &&
+                    id.toStdString() ==
+                        "compare:" + modelKey(m_model.benchmark, m_model.scheme, m_model.pruning))
+                    showModel(m_model);
+            });
 }
 
 void ComparePage::showModel(const ModelSelector& model) {

@@ -35,6 +35,8 @@ public:
     QString title() const override { return tr("Compare rankers"); }
     void showModel(const ModelSelector& model) override;
     bool ready() const override { return m_ready; }
+    // A run's compare job that ends reloads what it changed (the shown model / the workspace).
+    void setController(app::JobController* controller) override;
     QList<QCustomPlot*> plots() const override;
     QStringList views() const override; // "rankers", "overlap", "plane-global" (the tabs)
     bool showView(const QString& view) override;

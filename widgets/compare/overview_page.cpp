@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "app/core/job_controller.h"
 #include "engine/storage/workspace.h"
 #include "widgets/compare/metric_labels.h"
 #include "widgets/compare/overview_plots.h"
@@ -134,12 +135,32 @@ void OverviewPage::showModel(const ModelSelector& model) {
     load(workspace);
 }
 
+void OverviewPage::setController(app::JobController* controller) {
+    if (m_controller) disconnect(m_controller, nullptr, this, nullptr);
+    Page::setController(controller);
+    if (!controller) return;
+    connect(controller, &app::JobController::jobStateChanged, this,
+            [this](const QString& id, const JobStateChanged& s) {
+                if (s.status != JobStatus::Done || !m_data || !id.startsWith("compare:")) return;
+                if (isVisible())
+                    reload();
+                else
+                    m_stale = true; // read when the page is shown, not per job of a long batch
+            });
+}
+
+void OverviewPage::showEvent(QShowEvent* event) {
+    Page::showEvent(event);
+    if (m_stale) reload();
+}
+
 void OverviewPage::reload() {
     load(m_workspace.empty() ? defaultWorkspaceDir() : m_workspace);
 }
 
 void OverviewPage::load(const std::filesystem::path& workspace) {
     m_workspace = workspace;
+    m_stale = false;
     setReady(false);
     m_done = std::make_shared<std::atomic<int>>(0);
     showPageMessage(

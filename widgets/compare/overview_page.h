@@ -34,6 +34,8 @@ public:
     QString title() const override { return tr("Sweep overview"); }
     void showModel(const ModelSelector& model) override;
     bool ready() const override { return m_ready; }
+    // A run's compare job that ends reloads what it changed (the shown model / the workspace).
+    void setController(app::JobController* controller) override;
     QList<QCustomPlot*> plots() const override;
     // Reads the workspace again (new experiments since it was shown).
     void reload();
@@ -56,12 +58,14 @@ private:
     void fillSelectors(bool followModel);
     void redraw();
     std::vector<const OverviewModel*> select(bool sameScheme, bool samePruning) const;
+    void showEvent(QShowEvent* event) override;
 
     ModelSelector m_model;
     std::filesystem::path m_workspace;
     std::shared_ptr<const OverviewData> m_data;
     std::shared_ptr<std::atomic<int>> m_done;
     bool m_ready = false;
+    bool m_stale = false; // a compare job ended while the page was hidden
     AsyncTicket m_load;
 
     QComboBox *m_benchmark, *m_scheme, *m_pruning, *m_metric, *m_scope;
