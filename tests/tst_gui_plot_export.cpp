@@ -8,6 +8,7 @@
 #include <QComboBox>
 #include <QImage>
 #include <QStandardPaths>
+#include <map>
 #include <qcustomplot.h>
 
 #include "widgets/export/export_dialog.h"
@@ -186,6 +187,36 @@ private slots:
         }
     }
 
+    // Whiskers and boxes: the interval's ends at each point, the five numbers and the outliers.
+    void csvHoldsErrorBarsAndBoxPlots() {
+        QCustomPlot plot;
+        auto* bars = new QCPBars(plot.xAxis, plot.yAxis);
+        bars->setName("vus");
+        bars->setData({1, 2}, {0.5, 0.25});
+        auto* err = new QCPErrorBars(plot.xAxis, plot.yAxis);
+        err->setDataPlottable(bars);
+        err->setData({0.125, 0.0625}, {0.25, 0.125}); // minus, plus
+        auto* box = new QCPStatisticalBox(plot.xAxis, plot.yAxis);
+        box->setName("random");
+        box->addData(3, 0.1, 0.2, 0.3, 0.4, 0.5, {0.9});
+        const QString file = m_dir.filePath("whiskers.csv");
+        QCOMPARE(exportPlotCsv(&plot, file), QString());
+        std::map<QString, std::vector<std::pair<double, double>>> by;
+        for (const CsvRow& r : readCsv(file))
+            by[r.series].push_back({r.x, r.y});
+        using Points = std::vector<std::pair<double, double>>;
+        QCOMPARE(by["vus"], (Points{{1, 0.5}, {2, 0.25}}));
+        QCOMPARE(by["vus (95 % CI low)"], (Points{{1, 0.375}, {2, 0.1875}}));
+        QCOMPARE(by["vus (95 % CI high)"], (Points{{1, 0.75}, {2, 0.375}}));
+        QCOMPARE(by["random (minimum)"], (Points{{3, 0.1}}));
+        QCOMPARE(by["random (lower quartile)"], (Points{{3, 0.2}}));
+        QCOMPARE(by["random (median)"], (Points{{3, 0.3}}));
+        QCOMPARE(by["random (upper quartile)"], (Points{{3, 0.4}}));
+        QCOMPARE(by["random (maximum)"], (Points{{3, 0.5}}));
+        QCOMPARE(by["random (outlier)"], (Points{{3, 0.9}}));
+        QCOMPARE(by.size(), std::size_t(9));
+    }
+
     void figuresAreWritten_data() {
         QTest::addColumn<QString>("suffix");
         QTest::addColumn<int>("unit");
@@ -195,8 +226,8 @@ private slots:
         QTest::addColumn<QSize>("pixels");
         QTest::newRow("png px") << "png" << int(SizeUnit::Pixels) << 1600.0 << 1000.0 << 96
                                 << QSize(1600, 1000);
-        QTest::newRow("png px hi-dpi") << "png" << int(SizeUnit::Pixels) << 1200.0 << 800.0
-                                       << 300 << QSize(1200, 800);
+        QTest::newRow("png px hi-dpi")
+            << "png" << int(SizeUnit::Pixels) << 1200.0 << 800.0 << 300 << QSize(1200, 800);
         QTest::newRow("png mm") << "png" << int(SizeUnit::Millimetres) << 88.0 << 66.0 << 300
                                 << QSize(1039, 780);
         QTest::newRow("pdf mm") << "pdf" << int(SizeUnit::Millimetres) << 88.0 << 66.0 << 300
@@ -270,8 +301,7 @@ private slots:
         QStringList written;
         const QString dir = m_dir.filePath("all");
         QCOMPARE(exportPlots({a.get(), b.get(), &unnamed}, dir,
-                             {.format = ExportFormat::Svg, .width = 400, .height = 300},
-                             &written),
+                             {.format = ExportFormat::Svg, .width = 400, .height = 300}, &written),
                  QString());
         QCOMPARE(written.size(), 6);
         for (const char* name : {"sample.svg", "sample.csv", "second.svg", "second.csv",
