@@ -7,6 +7,7 @@
 #include <cmath>
 #include <numeric>
 #include <optional>
+#include <random>
 #include <stop_token>
 
 #include "engine/core/parallel.h"
@@ -258,6 +259,39 @@ private slots:
         QCOMPARE(o.kendallTau, -1.0); // 0 before 1 in a, after it in b
         QCOMPARE(o.spearman, -1.0);
         QVERIFY(std::isnan(topKOverlap(a, b, 1).kendallTau));
+    }
+    // topKOverlap's τ-b and ρ (inversions and ranks of the common set) are the general
+    // kendallTauB / spearmanRho of the common bits' positions, bit for bit.
+    void topKOverlapEqualsTheGeneralCoefficients() {
+        std::mt19937 rng(7);
+        for (int trial = 0; trial < 20; ++trial) {
+            const std::size_t n = 50 + rng() % 3000;
+            BitOrder a(n), b(n);
+            std::iota(a.begin(), a.end(), 0u);
+            std::iota(b.begin(), b.end(), 0u);
+            std::shuffle(a.begin(), a.end(), rng);
+            std::shuffle(b.begin(), b.end(), rng);
+            if (trial % 2) { // a correlated pair: b is a with local swaps
+                b = a;
+                for (std::size_t i = 0; i + 3 < n; i += 2 + rng() % 3)
+                    std::swap(b[i], b[i + rng() % 3]);
+            }
+            const std::size_t k = 1 + rng() % n;
+            std::vector<std::uint32_t> posA(n);
+            for (std::size_t i = 0; i < n; ++i)
+                posA[a[i]] = std::uint32_t(i);
+            std::vector<double> inA, inB;
+            for (std::size_t i = 0; i < k; ++i)
+                if (posA[b[i]] < k) {
+                    inA.push_back(double(posA[b[i]]));
+                    inB.push_back(double(i));
+                }
+            const TopKOverlap o = topKOverlap(a, b, k);
+            QCOMPARE(o.common, inA.size());
+            if (inA.size() < 2) continue;
+            QCOMPARE(o.kendallTau, kendallTauB(inA, inB));
+            QCOMPARE(o.spearman, spearmanRho(inA, inB));
+        }
     }
     void protectionFractions() {
         QCOMPARE(topKCount(200, 0.01), std::size_t(2));

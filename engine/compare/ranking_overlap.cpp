@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 #include <stdexcept>
+#include <tbb/parallel_for.h>
 #include <tuple>
 
 #include "engine/core/parallel.h"
@@ -202,17 +203,17 @@ std::vector<OverlapLevel> overlapAtLevels(const BitOrder& ranker, const BitOrder
     if (!isSamePopulation(ranker, reference))
         throw std::invalid_argument("overlapAtLevels: the orders rank different bits");
     const std::vector<std::uint32_t> posA = positions(ranker);
-    std::vector<OverlapLevel> out;
-    for (std::size_t l = 0; l < levels.size(); ++l) {
-        OverlapLevel level;
+    std::vector<OverlapLevel> out(levels.size());
+    // Levels are independent (their draws are keyed by the level): in parallel, same numbers.
+    tbb::parallel_for(std::size_t(0), levels.size(), [&](std::size_t l) {
+        OverlapLevel& level = out[l];
         level.protection = levels[l];
         const std::size_t k = topKCount(ranker.size(), levels[l]);
         level.overlap = topKOverlap(ranker, reference, k);
         if (bootstrap.enabled && k > 0)
             bootstrapLevel(level, commonTopK(posA, reference, level.overlap.k), bootstrap,
                            hashKey(key, l));
-        out.push_back(level);
-    }
+    });
     return out;
 }
 

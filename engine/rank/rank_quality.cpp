@@ -252,17 +252,31 @@ TopKOverlap topKOverlap(const BitOrder& a, const BitOrder& b, std::size_t k) {
     TopKOverlap o;
     o.k = std::min(k, a.size());
     const std::vector<std::uint32_t> posA = positions(a);
-    std::vector<double> inA, inB; // positions of the common bits, in the order of b
-    for (std::size_t i = 0; i < o.k; ++i) {
-        if (posA[b[i]] >= o.k) continue;
-        inA.push_back(double(posA[b[i]]));
-        inB.push_back(double(i));
-    }
+    std::vector<std::uint32_t> inA; // positions in a of the common bits, in the order of b
+    for (std::size_t i = 0; i < o.k; ++i)
+        if (posA[b[i]] < o.k) inA.push_back(posA[b[i]]);
     o.common = inA.size();
     o.jaccard = o.k == 0 ? kNaN : double(o.common) / double(2 * o.k - o.common);
     o.dice = o.k == 0 ? kNaN : double(o.common) / double(o.k);
-    o.kendallTau = o.common < 2 ? kNaN : kendallTauB(inA, inB);
-    o.spearman = o.common < 2 ? kNaN : spearmanRho(inA, inB);
+    if (o.common < 2) {
+        o.kendallTau = o.spearman = kNaN;
+        return o;
+    }
+    // Positions are distinct on both sides (no ties) and those in b ascend: the values of
+    // kendallTauB(inA, inB) and spearmanRho(inA, inB), bit for bit, without sorting pairs —
+    // τ-b from the inversions of inA, ρ from the ranks 1..n (a counting pass over the top k).
+    std::vector<double> rankA(o.common), rankB(o.common);
+    std::vector<std::uint32_t> rankOf(o.k, 0);
+    for (std::uint32_t p : inA)
+        rankOf[p] = 1;
+    for (std::uint32_t p = 0, r = 0; p < o.k; ++p)
+        if (rankOf[p]) rankOf[p] = ++r;
+    for (std::size_t j = 0; j < o.common; ++j) {
+        rankA[j] = double(rankOf[inA[j]]);
+        rankB[j] = double(j + 1);
+    }
+    o.kendallTau = tauFromCounts(o.common, 0, 0, 0, sortCountingInversions(inA));
+    o.spearman = pearson(rankA, rankB);
     return o;
 }
 
