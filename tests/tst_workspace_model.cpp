@@ -5,6 +5,7 @@
 #include "test_support.h"
 
 #include <QAbstractItemModelTester>
+#include <QSignalSpy>
 
 #include "app/core/workspace_model.h"
 
@@ -106,6 +107,41 @@ private slots:
         QCOMPARE(statusOf(other), WM::Status::Running);
         model.refresh();
         QVERIFY(!model.findModel("autompg/q<6,0,1>/0").isValid()); // nothing on disk
+    }
+
+    // Watching another process's batch: a background rescan of the whole workspace updates the
+    // models whose files changed in place (no reset), and leaves the others alone.
+    void rescanAllUpdatesInPlace() {
+        if (!m_data) QSKIP("Auto-MPG is not installed here");
+        QTemporaryDir ws;
+        std::filesystem::copy(m_ws.path().toStdString(), ws.path().toStdString(),
+                              std::filesystem::copy_options::recursive);
+        WM model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setWorkspace(ws.path().toStdString());
+        QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+        QSignalSpy rescanned(&model, &WM::modelRescanned);
+        model.rescanAll();
+        QTest::qWait(500);
+        QCOMPARE(rescanned.count(), 0); // nothing changed on disk
+        // another process adds a ranking and its experiment
+        const test::Run r =
+            test::cli(QStringList{"inject", "--method", "bitwise_msb", "--mode", "montecarlo",
+                                  "--reps", "3", "--ber", "0.01", "--protection", "0", "--quiet"} +
+                          kModel,
+                      ws.path());
+        QCOMPARE(r.code, 0);
+        model.rescanAll();
+        QTRY_COMPARE_WITH_TIMEOUT(rescanned.count(), 1, 30000);
+        QCOMPARE(rescanned.front().front().toString(), QString("autompg/q6_2_1/prune_0.125"));
+        const QModelIndex prune = model.findModel("autompg/q<6,2,1>/0.125");
+        QStringList names;
+        for (int i = 0; i < model.rowCount(prune); ++i)
+            names << model.index(i, 0, prune).data().toString();
+        QVERIFY2(names.contains("bitwise_msb (plane)"), qPrintable(names.join(", ")));
+        QVERIFY(childNamed(model, prune, "random (global)").isValid());
+        QCOMPARE(resets.count(), 0);
     }
 };
 

@@ -247,10 +247,10 @@ void MainWindow::pollExternalBatch() {
                                       .arg(durationText(batch->etaSeconds)),
                                   batch->fraction);
         if (!m_externalRunning || QDateTime::currentSecsSinceEpoch() % 10 < 2)
-            m_workspace->refresh();
+            m_workspace->rescanAll(); // off the GUI thread, changed models only
     } else if (m_externalRunning) {
         m_jobsPanel->showExternal({}, 0);
-        m_workspace->refresh();
+        m_workspace->rescanAll();
     }
     if (running != m_externalRunning && m_run)
         m_run->setStartAllowed(

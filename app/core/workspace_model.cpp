@@ -141,9 +141,37 @@ void WorkspaceModel::refresh() {
     m_live.clear();
     for (const std::string& b : benchmarkNames())
         m_root->add(Kind::Benchmark, QString::fromStdString(b), b, m_workspace / b);
-    for (const ScannedModel& m : scanWorkspace(m_workspace, readJobParams(m_workspace)))
+    m_scans.clear();
+    for (ScannedModel& m : scanWorkspace(m_workspace, readJobParams(m_workspace))) {
         fill(modelNode(m.benchmark, m.schemeDir, m.pruningDir, false), m);
+        m_scans.emplace(m.key(), std::move(m));
+    }
     endResetModel();
+}
+
+template <typename Scan> void WorkspaceModel::scanInBackground(Scan scan) {
+    std::thread([self = QPointer<WorkspaceModel>(this), generation = m_generation, ws = m_workspace,
+                 scan = std::move(scan)] {
+        auto models = std::make_shared<std::vector<ScannedModel>>();
+        try {
+            *models = scan(ws, readJobParams(ws));
+        } catch (...) {
+            return; // a damaged directory keeps its last scan; refresh() reports it
+        }
+        QMetaObject::invokeMethod(
+            qApp,
+            [self, generation, models] {
+                if (!self || self->m_generation != generation) return;
+                for (const ScannedModel& m : *models)
+                    self->applyScan(m);
+            },
+            Qt::QueuedConnection);
+    }).detach();
+}
+
+void WorkspaceModel::rescanAll() {
+    scanInBackground(
+        [](const fs::path& ws, const JobParams& params) { return scanWorkspace(ws, params); });
 }
 
 // The node of a model, created (with row insertions unless `quiet`) when missing.
@@ -173,32 +201,21 @@ WorkspaceModel::Node* WorkspaceModel::modelNode(const std::string& benchmark,
     return prune;
 }
 
-// Reads the model's directory on a thread of its own (results files can be large) and applies
-// the scan on this thread; a scan that arrives after a refresh of the whole tree is dropped.
+// Scans read the files on a thread of their own (results files can be large) and are applied on
+// this thread; a scan that arrives after a refresh of the whole tree is dropped.
 void WorkspaceModel::rescanModel(Node* model) {
-    const std::string bench = model->parent->parent->key, scheme = model->parent->key,
-                      prune = model->key;
-    std::thread([self = QPointer<WorkspaceModel>(this), generation = m_generation, ws = m_workspace,
-                 bench, scheme, prune] {
-        std::shared_ptr<ScannedModel> scan;
-        try {
-            scan = std::make_shared<ScannedModel>(
-                scanModel(ws, bench, scheme, prune, readJobParams(ws)));
-        } catch (...) {
-            return; // a damaged directory keeps its last scan; refresh() reports it
-        }
-        QMetaObject::invokeMethod(
-            qApp,
-            [self, generation, scan] {
-                if (self && self->m_generation == generation) self->applyScan(*scan);
-            },
-            Qt::QueuedConnection);
-    }).detach();
+    scanInBackground([bench = model->parent->parent->key, scheme = model->parent->key,
+                      prune = model->key](const fs::path& ws, const JobParams& params) {
+        return std::vector<ScannedModel>{scanModel(ws, bench, scheme, prune, params)};
+    });
 }
 
 void WorkspaceModel::applyScan(const ScannedModel& m) {
+    const auto last = m_scans.find(m.key());
+    if (last != m_scans.end() && last->second == m) return; // its files did not change
     Node* model = modelNode(m.benchmark, m.schemeDir, m.pruningDir, true);
     if (!model) return;
+    m_scans[m.key()] = m;
     if (!model->children.empty()) {
         beginRemoveRows(indexOf(model), 0, int(model->children.size()) - 1);
         model->children.clear();

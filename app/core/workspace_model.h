@@ -5,6 +5,7 @@
 // from the files and overlaid with the live job states of a run (JobController::jobStateChanged,
 // mapped by the batch job ids of engine/runner/batch_jobs.h). A model whose job finishes is
 // rescanned on its own; the rest of the tree keeps its rows (views keep expansion and selection).
+#include "app/core/workspace_scan.h"
 #include <QAbstractItemModel>
 #include <QStringList>
 #include <filesystem>
@@ -16,8 +17,6 @@
 #include "engine/runner/job_events.h"
 
 namespace netsurf::app {
-
-struct ScannedModel; // workspace_scan.h
 
 class WorkspaceModel : public QAbstractItemModel {
     Q_OBJECT
@@ -39,6 +38,10 @@ public:
     void setWorkspace(const std::filesystem::path& workspace);
     const std::filesystem::path& workspace() const { return m_workspace; }
     void refresh(); // rescans everything (a reset)
+    // Reads every model again on a thread of its own and updates only the models whose files
+    // changed, in place (no reset: the view keeps its expansion and selection). For watching
+    // another process's batch.
+    void rescanAll();
 
     // The index of a model ("mnist_fnn/q<6,2,1>/0.125", the --select syntax), or invalid.
     QModelIndex findModel(const QString& selector) const;
@@ -76,6 +79,9 @@ private:
     Node* modelNode(const std::string& benchmark, const std::string& schemeDir,
                     const std::string& pruningDir, bool notify);
     void rescanModel(Node* model);
+    // Runs `scan` on a thread of its own and applies its models here (unless a refresh came
+    // between).
+    template <typename Scan> void scanInBackground(Scan scan);
     void applyScan(const ScannedModel& scan);
     void showLiveJobs(Node* model);
     Node* ensureJobNode(Node* model, const std::string& jobId, const QStringList& parts);
@@ -85,6 +91,7 @@ private:
     std::unique_ptr<Node> m_root;
     std::map<std::string, netsurf::JobStateChanged> m_live; // job id → its last live state
     int m_generation = 0; // of the whole tree (refresh), to drop stale background scans
+    std::map<std::string, ScannedModel> m_scans; // model key → what its subtree shows
 };
 
 } // namespace netsurf::app

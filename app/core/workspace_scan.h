@@ -23,6 +23,7 @@ struct ScannedExperiment {
     std::filesystem::path path;
     std::size_t rows = 0;
     double coverage = 0; // 0..1
+    bool operator==(const ScannedExperiment&) const = default;
 };
 
 struct ScannedRanking {
@@ -32,6 +33,7 @@ struct ScannedRanking {
     std::filesystem::path path; // empty when only its experiments exist
     std::size_t bits = 0;
     std::vector<ScannedExperiment> experiments;
+    bool operator==(const ScannedRanking&) const = default;
 };
 
 struct ScannedModel {
@@ -42,6 +44,7 @@ struct ScannedModel {
     bool trained = false;
     std::vector<ScannedRanking> rankings;
     std::string key() const { return benchmark + "/" + schemeDir + "/" + pruningDir; }
+    bool operator==(const ScannedModel&) const = default;
 };
 
 // Inject job id → its parameters (from the job database, when there is one).
