@@ -262,7 +262,11 @@ void MainWindow::exportPageFigures() {
     auto* page = qobject_cast<Page*>(m_pages->currentWidget());
     QList<QCustomPlot*> figures;
     for (QCustomPlot* plot : page ? page->plots() : QList<QCustomPlot*>{})
-        if (plot->plottableCount() > 0) figures << plot; // not the plots that show a message
+        for (int i = 0; i < plot->plottableCount(); ++i)
+            if (plot->plottable(i)->realVisibility()) { // not the plots that show a message
+                figures << plot;
+                break;
+            }
     if (figures.isEmpty()) {
         statusBar()->showMessage(tr("This page has no figures to export."), 5000);
         return;

@@ -97,6 +97,7 @@ void HeatmapPlot::setCells(const std::vector<app::SweepCell>& cells,
     m_title->setText(tr("%1 over BER × protection").arg(format.name));
     m_message->setVisible(false);
     m_map->setVisible(true);
+    m_scale->setVisible(true);
     setTicks(bers, protections);
     annotate(grid, format);
 }
@@ -131,6 +132,7 @@ void HeatmapPlot::annotate(const std::vector<const app::SweepCell*>& grid,
 void HeatmapPlot::showMessage(const QString& message) {
     m_map->data()->clear();
     m_map->setVisible(false);
+    m_scale->setVisible(false); // no colours to explain
     for (QCPItemText* label : m_labels)
         removeItem(label);
     m_labels.clear();
@@ -149,8 +151,7 @@ void HeatmapPlot::showTooltip(QMouseEvent* event) {
                         j >= 0 && i < m_nBer && j < m_nProtection;
     const std::size_t k = std::size_t(j) * std::size_t(m_nBer) + std::size_t(i);
     if (inside && m_present[k])
-        QToolTip::showText(event->globalPosition().toPoint(), cellText(m_cells[k], m_format),
-                           this);
+        QToolTip::showText(event->globalPosition().toPoint(), cellText(m_cells[k], m_format), this);
     else
         QToolTip::hideText();
 }
