@@ -162,12 +162,18 @@ Result<CompareData> loadCompareData(const ModelSelector& model, const std::strin
         return d;
     }
     d.rankings = *set;
-    const RankingSet& rs = *d.rankings;
-    if (rs.oracle >= 0) d.precision = overlapsAgainst(rs, rs.rankings[rs.oracle].id, stop);
-    d.baselineId = baselineOf(rs, baseline);
-    d.overlap = overlapsAgainst(*d.rankings, d.baselineId, stop);
+    d.baselineId = baselineOf(*d.rankings, baseline);
     if (stop.stop_requested()) return Error::cancelled();
     return d;
+}
+
+OverlapCurves computeOverlapCurves(const RankingSet& set, const std::string& baselineId,
+                                   bool withPrecision, std::stop_token stop) {
+    OverlapCurves c;
+    if (withPrecision && set.oracle >= 0)
+        c.precision = overlapsAgainst(set, set.rankings[std::size_t(set.oracle)].id, stop);
+    c.overlap = overlapsAgainst(set, baselineId, stop);
+    return c;
 }
 
 } // namespace netsurf::widgets

@@ -40,18 +40,25 @@ struct OverlapCurve {
 };
 
 struct CompareData {
-    CompareOutcome outcome; // groups and summaries (no overlap tables: see below)
+    CompareOutcome outcome; // groups and summaries (no overlap tables: computeOverlapCurves)
     std::shared_ptr<const RankingSet> rankings;
-    std::vector<OverlapCurve> precision; // every other ranking against the oracle; empty without
-    std::string baselineId;              // the reference of `overlap`
-    std::vector<OverlapCurve> overlap;
+    std::string baselineId; // the default reference of the overlap curves
     std::vector<std::string> warnings;
     std::thread::id computedOn; // the thread that computed it (the tests assert it)
 };
 
-// Reads and computes everything for `model`. The baseline of the first overlap curves: the
-// ranker of method `baseline` with experiments (plane order first), else the first ranker.
-// Error when the model has no comparable experiments or the stop token fired.
+// The overlap curves of a ranking set: every other ranking against the oracle (precision@k; when
+// asked for and the set has one) and against the baseline.
+struct OverlapCurves {
+    std::vector<OverlapCurve> precision, overlap;
+};
+OverlapCurves computeOverlapCurves(const RankingSet& set, const std::string& baselineId,
+                                   bool withPrecision, std::stop_token stop);
+
+// Reads and computes the comparison of `model` and loads its rankings (the overlap curves are a
+// second, slower step: computeOverlapCurves). The baseline of the overlap curves: the ranker of
+// method `baseline` with experiments (plane order first), else the first ranker. Error when the
+// model has no comparable experiments or the stop token fired.
 Result<CompareData> loadCompareData(const ModelSelector& model, const std::string& baseline,
                                     std::stop_token stop);
 

@@ -238,8 +238,11 @@ void ComparePage::applyData(Result<CompareData> result) {
         return;
     }
     m_data = std::make_shared<const CompareData>(std::move(*result));
-    m_overlap = m_data->overlap;
-    m_overlapReference = m_data->baselineId;
+    m_overlap.clear();
+    m_precision.clear();
+    m_overlapReference.clear();
+    const bool overlaps = !m_data->rankings->rankings.empty();
+    m_overlapPending = m_precisionPending = overlaps;
     const auto& groups = m_data->outcome.groups;
     QList<QPair<QString, QVariant>> items;
     int largest = 0;
@@ -258,7 +261,11 @@ void ComparePage::applyData(Result<CompareData> result) {
         emit statusMessage(
             tr("compare: %n warning(s), the first: %1", nullptr, int(m_data->warnings.size()))
                 .arg(QString::fromStdString(m_data->warnings.front())));
-    setReady(true);
+    // The curves and VUS are drawn; the overlap curves (slower) follow, then the page is ready.
+    if (overlaps)
+        startOverlapJob(m_data->baselineId);
+    else
+        setReady(true);
 }
 
 void ComparePage::fillGroupSelectors() {
@@ -309,16 +316,30 @@ void ComparePage::fillBaselineSelector() {
 void ComparePage::requestOverlap() {
     if (!m_data) return;
     const std::string id = m_baseline->currentData().toString().toStdString();
-    if (id.empty() || id == m_overlapReference) return;
+    if (id.empty() || (id == m_overlapReference && !m_overlapPending)) return;
+    startOverlapJob(id);
+}
+
+// A newer request cancels an older one (the ticket): the precision curves, computed once per
+// model, are asked for again until one job has delivered them.
+void ComparePage::startOverlapJob(const std::string& baselineId) {
+    m_overlapPending = true;
+    redrawOverlap();
     runOffGuiThread(
         this, m_overlapJob,
-        [set = m_data->rankings, id](std::stop_token stop) {
-            return overlapsAgainst(*set, id, stop);
+        [set = m_data->rankings, baselineId, precision = m_precisionPending](std::stop_token stop) {
+            return computeOverlapCurves(*set, baselineId, precision, stop);
         },
-        [this, id](std::vector<OverlapCurve> curves) {
-            m_overlap = std::move(curves);
-            m_overlapReference = id;
+        [this, baselineId, precision = m_precisionPending](OverlapCurves curves) {
+            if (precision) {
+                m_precision = std::move(curves.precision);
+                m_precisionPending = false;
+            }
+            m_overlap = std::move(curves.overlap);
+            m_overlapReference = baselineId;
+            m_overlapPending = false;
             redrawOverlap();
+            setReady(true);
         });
 }
 

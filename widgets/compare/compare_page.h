@@ -67,6 +67,7 @@ private:
     void fillGroupSelectors();
     void fillBaselineSelector();
     void requestOverlap();
+    void startOverlapJob(const std::string& baselineId);
     void redrawAll();
     void redrawCurves();
     void redrawOverlap();
@@ -74,8 +75,11 @@ private:
 
     ModelSelector m_model;
     std::shared_ptr<const CompareData> m_data;
-    std::vector<OverlapCurve> m_overlap; // against the selected baseline
-    std::string m_overlapReference;      // its id
+    std::vector<OverlapCurve> m_overlap;   // against the selected baseline
+    std::string m_overlapReference;        // its id
+    std::vector<OverlapCurve> m_precision; // against the oracle
+    bool m_overlapPending = false;         // the overlap curves of m_data are being computed
+    bool m_precisionPending = false;
     bool m_ready = false;
     AsyncTicket m_load, m_overlapJob;
 

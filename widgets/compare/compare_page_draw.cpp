@@ -67,6 +67,13 @@ void ComparePage::redrawOverlap() {
     PlotPanel* overlap = panel("overlap");
     const auto measure = OverlapMeasure(m_measure->currentData().toInt());
     const QString reference = labelOf(set, m_overlapReference);
+    if (m_overlapPending) {
+        const QString text = tr("Computing the ranking overlap of %n ranking(s) …", nullptr,
+                                int(set.rankings.size()));
+        overlap->showMessage(text);
+        panel("precision")->showMessage(text);
+        return;
+    }
     if (m_overlap.empty()) {
         overlap->showMessage(set.rankings.empty()
                                  ? tr("The ranking files could not be read (see the warnings).")
@@ -85,11 +92,11 @@ void ComparePage::redrawOverlap() {
             tr("This model has no oracle ranking in global order, the reference of precision@k. "
                "Rank it with netsurf-cli rank --method oracle --order global (exact loss change "
                "of every bit flip)."));
-    } else if (m_data->precision.empty()) {
+    } else if (m_precision.empty()) {
         precision->showMessage(tr("No compared ranking ranks the oracle's bit population."));
     } else {
         const QString oracle = QString::fromStdString(set.rankings[std::size_t(set.oracle)].label);
-        drawPrecision(precision->plot(), m_data->precision, set, oracle);
+        drawPrecision(precision->plot(), m_precision, set, oracle);
         setPlotTitle(precision->plot(), tr("Precision@k against %1 (exact ΔL)").arg(oracle));
         precision->showPlot();
     }
