@@ -28,6 +28,7 @@ void printUsage() {
         "  compare       compare the rankers' experiments: CIs, AUC, VUS, ranking overlap\n"
         "  protect       export the protected bits of a ranking (JSON, CSV, C header)\n"
         "  rank-quality  judge every ranking present against the exact oracle\n"
+        "  profile       robustness profile of a model before and after training\n"
         "  bench         benchmarks of NetSurf's own speed (bench train, bench rank)\n"
         "  batch         a whole sweep as a graph of jobs (train, rank, inject, compare), "
         "resumable\n"
@@ -64,14 +65,15 @@ int main(int argc, char** argv) {
     if (cmd == "evaluate") return cmdEvaluate(args);
     if (cmd == "rank") return cmdRank(args);
     if (cmd == "rank-quality") return cmdRankQuality(args);
+    if (cmd == "profile") return cmdProfile(args);
     if (cmd == "inject") return cmdInject(args);
     if (cmd == "protect") return cmdProtect(args);
     if (cmd == "compare") return cmdCompare(args);
     if (cmd == "bench") return cmdBench(args);
     if (cmd == "batch") return cmdBatch(args);
     if (cmd == "jobs") return cmdJobs(args);
-    return reportError(
-        netsurf::Error::usage("unknown command " + netsurf::quoteValue(cmd) +
-                              " (expected datasets, quant, train, evaluate, rank, "
-                              "rank-quality, inject, compare, protect, bench, batch or jobs)"));
+    return reportError(netsurf::Error::usage(
+        "unknown command " + netsurf::quoteValue(cmd) +
+        " (expected datasets, quant, train, evaluate, rank, "
+        "rank-quality, profile, inject, compare, protect, bench, batch or jobs)"));
 }

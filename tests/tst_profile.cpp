@@ -3,8 +3,12 @@
 // loss, the MSB impact ratio against the clean qpolar impacts, the deltas, scores and Fisher
 // trace against the ranking code they come from, the JSON, determinism over thread counts, and
 // the divergence of a profile with itself.
+#include "cli_runner.h"
 #include "test_models.h"
 #include "test_support.h"
+
+#include <QFile>
+#include <QTemporaryDir>
 
 #include <cmath>
 
@@ -133,6 +137,43 @@ private slots:
             for (const auto& [stat, v] : d["difference"].items())
                 QVERIFY2(v.is_null() || v.get<double>() == 0.0, (name + " " + stat).c_str());
         }
+    }
+    // netsurf-cli profile on a trained autompg model: both files next to the model, the
+    // divergence in the post file, clear errors for a missing model and a bad --samples.
+    void commandLine() {
+        QTemporaryDir ws;
+        const QStringList model{"--benchmark", "autompg",   "--quant",
+                                "q<6,2,1>",    "--pruning", "0.125"};
+        test::Run r =
+            test::cli(QStringList{"train", "--epochs", "2", "--quiet"} + model, ws.path());
+        if (r.code == 1 && r.err.contains("cars.json")) QSKIP("Auto-MPG is not installed here");
+        QCOMPARE(r.code, 0);
+        r = test::cli(QStringList{"profile", "--samples", "100", "--quiet", "--json"} + model,
+                      ws.path());
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const auto out = nlohmann::json::parse(r.out.toStdString());
+        const QString dir = ws.path() + "/autompg/q6_2_1/prune_0.125/";
+        QCOMPARE(QString::fromStdString(out["post_path"].get<std::string>()),
+                 dir + "profile_post.json");
+        QFile post(dir + "profile_post.json"), pre(dir + "profile_pre.json");
+        QVERIFY(post.open(QIODevice::ReadOnly) && pre.open(QIODevice::ReadOnly));
+        const auto p = nlohmann::json::parse(post.readAll().toStdString());
+        const auto q = nlohmann::json::parse(pre.readAll().toStdString());
+        QCOMPARE(p["stage"].get<std::string>(), std::string("post"));
+        QCOMPARE(q["stage"].get<std::string>(), std::string("pre"));
+        QCOMPARE(p["samples"].get<int>(), 100);
+        QCOMPARE(p["divergence_from_pre"].size(), profileDistributionNames().size());
+        QCOMPARE(p["distributions"], out["post"]["distributions"]);
+        // training moved the weights: the profiles differ
+        QVERIFY(p["distributions"]["weight_abs_value"]["l1"] !=
+                q["distributions"]["weight_abs_value"]["l1"]);
+        r = test::cli(QStringList{"profile", "--benchmark", "autompg", "--pruning", "0.5"},
+                      ws.path());
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("prune_0.5/model.json does not exist; train the model first"),
+                 qPrintable(r.err));
+        r = test::cli(QStringList{"profile", "--samples", "0"} + model, ws.path());
+        QCOMPARE(r.code, 2);
     }
     void refusesMismatchedData() {
         const Model m = test::trainTiny(2).model;

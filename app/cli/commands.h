@@ -14,6 +14,7 @@ int cmdTrain(const Args& args);
 int cmdEvaluate(const Args& args);
 int cmdRank(const Args& args);
 int cmdRankQuality(const Args& args);
+int cmdProfile(const Args& args);
 int cmdInject(const Args& args);
 int cmdProtect(const Args& args);
 int cmdCompare(const Args& args);

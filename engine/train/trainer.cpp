@@ -20,6 +20,15 @@ double secondsSince(Clock::time_point t0) {
 }
 
 // Stored model = Q(shadow) ⊙ mask.
+// The initial weights (float shadow values) with the normalizer fitted on the training split.
+Model untrainedModel(const BenchmarkSpec& spec, const QuantScheme& scheme, const Dataset& data,
+                     const Splits& splits, std::uint64_t seed) {
+    Model model = buildModel(spec, scheme, data, seed);
+    model.normalizer = Normalizer::fit(splits.train.X, scheme.minValue(), scheme.maxValue(),
+                                       spec.globalInputRange);
+    return model;
+}
+
 void storeFromShadow(Model& model, const std::vector<Eigen::VectorXd>& shadow) {
     for (std::size_t i = 0; i < model.tensors.size(); ++i)
         if (model.tensors[i].trainable) model.tensors[i].values = shadow[i];
@@ -50,12 +59,12 @@ struct EpochState {
 };
 
 // One pass over the shuffled training split.
-Status runEpoch(const BenchmarkSpec& spec, const MatrixRM& Xn, const Eigen::VectorXd& y,
-                int epoch, const TrainOptions& options, Model& model, std::vector<Eigen::VectorXd>& shadow,
+Status runEpoch(const BenchmarkSpec& spec, const MatrixRM& Xn, const Eigen::VectorXd& y, int epoch,
+                const TrainOptions& options, Model& model, std::vector<Eigen::VectorXd>& shadow,
                 Adam& adam, EpochState& st, std::stop_token stop) {
     const auto n = std::uint32_t(Xn.rows());
-    const auto perm =
-        keyedPermutation(n, hashKey(options.seed, std::uint64_t(RngPurpose::Shuffle), std::uint64_t(epoch)));
+    const auto perm = keyedPermutation(
+        n, hashKey(options.seed, std::uint64_t(RngPurpose::Shuffle), std::uint64_t(epoch)));
     st.outputs.resize(n, model.outputs);
     st.labels.resize(n);
     st.objective = 0;
@@ -64,7 +73,8 @@ Status runEpoch(const BenchmarkSpec& spec, const MatrixRM& Xn, const Eigen::Vect
     Eigen::VectorXd yb;
     for (std::uint32_t b0 = 0; b0 < n; b0 += std::uint32_t(spec.batchSize)) {
         if (stop.stop_requested()) return Error::cancelled("training cancelled");
-        const auto bs = Eigen::Index(std::min<std::uint32_t>(std::uint32_t(spec.batchSize), n - b0));
+        const auto bs =
+            Eigen::Index(std::min<std::uint32_t>(std::uint32_t(spec.batchSize), n - b0));
         Xb.resize(bs, Xn.cols());
         yb.resize(bs);
         for (Eigen::Index i = 0; i < bs; ++i) {
@@ -111,17 +121,16 @@ double trainingFlopsPerSample(const Model& model) {
     return flops;
 }
 
-Result<TrainResult> trainModel(const BenchmarkSpec& spec, const QuantScheme& scheme,
-                               double pruning, const Dataset& data, const Splits& splits,
+Result<TrainResult> trainModel(const BenchmarkSpec& spec, const QuantScheme& scheme, double pruning,
+                               const Dataset& data, const Splits& splits,
                                const TrainOptions& options, ProgressSink& sink,
                                std::stop_token stop) {
-    if (splits.train.size() == 0) return Error::data("the training split of " + data.name + " is empty");
+    if (splits.train.size() == 0)
+        return Error::data("the training split of " + data.name + " is empty");
     const auto t0 = Clock::now();
     TrainResult res;
     res.epochsConfigured = options.epochs > 0 ? options.epochs : spec.epochs;
-    Model model = buildModel(spec, scheme, data, options.seed);
-    model.normalizer = Normalizer::fit(splits.train.X, scheme.minValue(), scheme.maxValue(),
-                                       spec.globalInputRange);
+    Model model = untrainedModel(spec, scheme, data, splits, options.seed);
     const MatrixRM Xn = model.normalizer.apply(splits.train.X);
     std::vector<Eigen::VectorXd> shadow(model.tensors.size());
     for (std::size_t i = 0; i < model.tensors.size(); ++i)
@@ -188,6 +197,13 @@ Result<TrainResult> trainModel(const BenchmarkSpec& spec, const QuantScheme& sch
     res.model = std::move(model);
     res.seconds = secondsSince(t0);
     return res;
+}
+
+Model initialModel(const BenchmarkSpec& spec, const QuantScheme& scheme, const Dataset& data,
+                   const Splits& splits, std::uint64_t seed) {
+    Model model = untrainedModel(spec, scheme, data, splits, seed);
+    model.quantizeInPlace(); // = storeFromShadow with the initial shadow weights
+    return model;
 }
 
 } // namespace netsurf

@@ -21,7 +21,7 @@ namespace netsurf {
 struct EpochRecord;
 
 struct TrainOptions {
-    int epochs = 0;          // 0 = the benchmark's default
+    int epochs = 0; // 0 = the benchmark's default
     std::uint64_t seed = 0;
     Execution execution = Execution::Parallel; // Reference: the single-threaded baseline
     // Called on the training thread after each epoch with its record (live front ends).
@@ -30,9 +30,9 @@ struct TrainOptions {
 
 struct EpochRecord {
     int epoch = 0;
-    double loss = 0;         // mean training objective over the epoch (data loss + penalty)
-    Metrics metrics;         // training metrics of the epoch's batches (surrogate forward)
-    double valLoss = 0;      // exact evaluation on the validation split
+    double loss = 0;    // mean training objective over the epoch (data loss + penalty)
+    Metrics metrics;    // training metrics of the epoch's batches (surrogate forward)
+    double valLoss = 0; // exact evaluation on the validation split
     Metrics valMetrics;
     double sparsity = 0;     // kernel sparsity at the end of the epoch
     double learningRate = 0; // Adam's step size during the epoch
@@ -41,21 +41,26 @@ struct EpochRecord {
 };
 
 struct TrainResult {
-    Model model;                      // stored (quantized, masked) model
+    Model model; // stored (quantized, masked) model
     std::vector<EpochRecord> history;
     int epochsConfigured = 0;
     int epochsRun = 0;
-    int bestEpoch = 0;                // epoch whose weights were kept
+    int bestEpoch = 0; // epoch whose weights were kept
     bool earlyStopped = false;
     double seconds = 0;
     std::uint64_t samplesProcessed = 0;
-    double stepSeconds = 0;           // sum of EpochRecord::stepSeconds
+    double stepSeconds = 0; // sum of EpochRecord::stepSeconds
 };
 
-Result<TrainResult> trainModel(const BenchmarkSpec& spec, const QuantScheme& scheme,
-                               double pruning, const Dataset& data, const Splits& splits,
+Result<TrainResult> trainModel(const BenchmarkSpec& spec, const QuantScheme& scheme, double pruning,
+                               const Dataset& data, const Splits& splits,
                                const TrainOptions& options, ProgressSink& sink,
                                std::stop_token stop = {});
+
+// The stored model trainModel starts from (seed = TrainOptions::seed): the initial weights,
+// quantized, with the normalizer fitted on the training split; nothing pruned yet.
+Model initialModel(const BenchmarkSpec& spec, const QuantScheme& scheme, const Dataset& data,
+                   const Splits& splits, std::uint64_t seed);
 
 // Floating-point operations of one training step per sample (forward + backward of the dense
 // layers: 2·in·out each for Z, dW and dX except dX of the first layer).
