@@ -88,6 +88,14 @@ private slots:
         QCOMPARE(d.back().population, 1.0);
         QCOMPARE(d.back().share, 1.0);
     }
+    void histogram() {
+        const Histogram h = histogramOf({0, 1, 1, 2, 4}, 4); // width 1: [0,1) [1,2) [2,3) [3,4]
+        QCOMPARE(h.edges, (std::vector<double>{0, 1, 2, 3, 4}));
+        QCOMPARE(h.counts, (std::vector<std::uint64_t>{1, 2, 1, 1}));
+        const Histogram one = histogramOf({3, 3}, 8);
+        QCOMPARE(one.counts, (std::vector<std::uint64_t>{2}));
+        QVERIFY(histogramOf({}, 8).counts.empty());
+    }
     void divergenceOfIdenticalProfilesIsZero() {
         const DistributionStats s = distributionStats({0.5, -2, 3.25, 7, 0, 1e-3});
         const StatsDivergence d = statsDivergence(s, s);

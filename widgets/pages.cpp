@@ -2,6 +2,7 @@
 
 #include "widgets/compare/compare_page.h"
 #include "widgets/compare/overview_page.h"
+#include "widgets/profile/profile_page.h"
 #include "widgets/results/results_page.h"
 #include "widgets/run/run_page.h"
 
@@ -9,13 +10,17 @@ namespace netsurf::widgets {
 
 QList<Page*> createPages(QWidget* parent) {
     return {new ResultsPage(parent), new ComparePage(parent), new OverviewPage(parent),
-            new RunPage(parent)};
+            new ProfilePage(parent), new RunPage(parent)};
 }
 
 QStringList pageNames() {
-    return {QStringLiteral("results"),         QStringLiteral("compare"),
-            QStringLiteral("compare/overlap"), QStringLiteral("compare/plane-global"),
-            QStringLiteral("overview"),        QStringLiteral("run")};
+    return {QStringLiteral("results"),
+            QStringLiteral("compare"),
+            QStringLiteral("compare/overlap"),
+            QStringLiteral("compare/plane-global"),
+            QStringLiteral("overview"),
+            QStringLiteral("profile"),
+            QStringLiteral("run")};
 }
 
 } // namespace netsurf::widgets

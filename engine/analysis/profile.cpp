@@ -130,6 +130,8 @@ nlohmann::json profileJson(const RobustnessProfile& profile) {
         for (const LorenzPoint& p : lorenzCurve(d.values, 200))
             lorenz.push_back({p.population, p.share});
         j["lorenz"] = std::move(lorenz);
+        const Histogram h = histogramOf(d.values, 64);
+        j["histogram"] = {{"edges", h.edges}, {"counts", h.counts}};
         distributions[d.name] = std::move(j);
     }
     return {{"samples", profile.samples},

@@ -175,4 +175,19 @@ StatsDivergence statsDivergence(const DistributionStats& pre, const Distribution
     return d;
 }
 
+Histogram histogramOf(const std::vector<double>& x, std::size_t bins) {
+    Histogram h;
+    if (x.empty() || bins == 0) return h;
+    const auto [lo, hi] = std::minmax_element(x.begin(), x.end());
+    const double a = *lo, b = *hi;
+    if (!(b > a)) bins = 1;
+    const double width = b > a ? (b - a) / double(bins) : 1.0;
+    for (std::size_t i = 0; i <= bins; ++i)
+        h.edges.push_back(i == bins && b > a ? b : a + width * double(i));
+    h.counts.assign(bins, 0);
+    for (double v : x)
+        ++h.counts[std::min(bins - 1, std::size_t((v - a) / width))];
+    return h;
+}
+
 } // namespace netsurf

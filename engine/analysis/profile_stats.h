@@ -13,6 +13,7 @@
 // - Gini of |x| sorted ascending (a_1 ≤ … ≤ a_n): Σ(2i − n − 1)·a_i / (n·Σa); 0 when Σa = 0.
 // - Lorenz curve of |x|: (i/n, Σ_{j≤i} a_j / Σa) for i = 0..n.
 // - L1 = Σ|x|, L2 = Σx² (the squared norm, as the seed tool reports it).
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,14 @@ struct LorenzPoint {
     double population = 0, share = 0;
 };
 std::vector<LorenzPoint> lorenzCurve(const std::vector<double>& x, std::size_t maxPoints = 1000);
+
+// Equal-width bins over [min, max] (one bin when they are equal; none for no values); the last
+// bin is closed on the right.
+struct Histogram {
+    std::vector<double> edges;         // bins + 1
+    std::vector<std::uint64_t> counts; // bins
+};
+Histogram histogramOf(const std::vector<double>& x, std::size_t bins);
 
 // Pre- vs post-training divergence of one distribution's statistics.
 struct StatsDivergence {

@@ -1,0 +1,338 @@
+#include "widgets/profile/profile_page.h"
+
+#include <QComboBox>
+#include <QFile>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableWidget>
+#include <cmath>
+
+#include "engine/analysis/profile_stats.h"
+#include "engine/jobs/profile_job.h"
+#include "widgets/compare/plot_style.h"
+#include "widgets/compare/selectors.h"
+
+namespace netsurf::widgets {
+
+namespace {
+
+const QColor kPre(120, 120, 120), kPost(0, 114, 178); // grey before, blue after training
+
+// What the page draws from a profile file, checked once so that drawing never meets a surprise.
+bool wellFormed(const nlohmann::json& j, bool post) {
+    if (!j.is_object() || !j.contains("samples") || !j["samples"].is_number_unsigned() ||
+        !j.contains("distributions") || !j["distributions"].is_object())
+        return false;
+    if (post && !(j.contains("divergence_from_pre") && j["divergence_from_pre"].is_object()))
+        return false;
+    for (const auto& [name, d] : j["distributions"].items()) {
+        if (!d.is_object() || !d.contains("n") || !d["n"].is_number_unsigned()) return false;
+        for (const std::string& s : statisticNames())
+            if (!d.contains(s) || !(d[s].is_number() || d[s].is_null())) return false;
+        if (!d.contains("lorenz") || !d["lorenz"].is_array()) return false;
+        for (const auto& p : d["lorenz"])
+            if (!p.is_array() || p.size() != 2 || !p[0].is_number() || !p[1].is_number())
+                return false;
+        if (!d.contains("histogram") || !d["histogram"].is_object()) return false;
+        const auto& h = d["histogram"];
+        if (!h.contains("edges") || !h.contains("counts") || !h["edges"].is_array() ||
+            !h["counts"].is_array() ||
+            (!h["counts"].empty() && h["edges"].size() != h["counts"].size() + 1))
+            return false;
+        for (const auto& v : h["edges"])
+            if (!v.is_number()) return false;
+        for (const auto& v : h["counts"])
+            if (!v.is_number_unsigned()) return false;
+        if (post) {
+            const auto& div = j["divergence_from_pre"];
+            if (!div.contains(name) || !div[name].is_object() ||
+                !div[name].contains("difference") || !div[name]["difference"].is_object())
+                return false;
+            for (const char* k : {"cosine", "gini_shift", "symmetric_kl"})
+                if (!div[name].contains(k)) return false;
+        }
+    }
+    return true;
+}
+
+nlohmann::json readJson(const std::filesystem::path& file, QString* error) {
+    QFile f(QString::fromStdString(file.string()));
+    if (!f.exists()) return nullptr;
+    if (!f.open(QIODevice::ReadOnly)) {
+        *error = QObject::tr("cannot read %1: %2").arg(f.fileName(), f.errorString());
+        return nullptr;
+    }
+    nlohmann::json j = nlohmann::json::parse(f.readAll().toStdString(), nullptr, false);
+    const bool post = file.filename() == "profile_post.json";
+    if (j.is_discarded() || !wellFormed(j, post)) {
+        *error = QObject::tr("%1 is not a profile file of this version (expected the output of "
+                             "netsurf-cli profile; run it again, or Compute profile)")
+                     .arg(f.fileName());
+        return nullptr;
+    }
+    return j;
+}
+
+QString statText(const nlohmann::json& v) {
+    if (!v.is_number()) return QStringLiteral("—");
+    return QString::number(v.get<double>(), 'g', 5);
+}
+
+QString distributionTitle(const std::string& name) {
+    static const std::map<std::string, QString> titles{
+        {"fisher", QObject::tr("Fisher diagonal (per parameter)")},
+        {"aleatoric", QObject::tr("input-gradient norm ‖∂ℓ/∂x‖ (per sample)")},
+        {"msb_impact_ratio", QObject::tr("MSB impact ratio (per parameter)")},
+        {"delta", QObject::tr("flip delta δ (per bit)")},
+        {"qpolar", QObject::tr("qpolar score (per bit)")},
+        {"qpolargrad", QObject::tr("qpolargrad score (per bit)")},
+        {"weight_abs_value", QObject::tr("|weight| (per parameter)")}};
+    const auto it = titles.find(name);
+    return it != titles.end() ? it->second : QString::fromStdString(name);
+}
+
+// A density histogram as a step curve (the share of values per unit of x).
+QCPGraph* addHistogram(QCustomPlot* plot, const nlohmann::json& dist, const QString& name,
+                       const QColor& color) {
+    QCPGraph* g = plot->addGraph();
+    g->setName(name);
+    g->setPen(QPen(color, 1.6));
+    QColor fill = color;
+    fill.setAlpha(40);
+    g->setBrush(fill);
+    g->setLineStyle(QCPGraph::lsStepLeft);
+    const auto& edges = dist["histogram"]["edges"];
+    const auto& counts = dist["histogram"]["counts"];
+    double total = 0;
+    for (const auto& c : counts)
+        total += c.get<double>();
+    QVector<double> x, y;
+    for (std::size_t i = 0; i < counts.size(); ++i) {
+        const double lo = edges[i].get<double>(), hi = edges[i + 1].get<double>();
+        x << lo;
+        y << (total > 0 && hi > lo ? counts[i].get<double>() / total / (hi - lo) : 0.0);
+    }
+    if (!counts.empty()) {
+        x << edges.back().get<double>();
+        y << y.back();
+    }
+    g->setData(x, y, true);
+    return g;
+}
+
+QCPGraph* addLorenz(QCustomPlot* plot, const nlohmann::json& dist, const QString& name,
+                    const QColor& color) {
+    QCPGraph* g = plot->addGraph();
+    g->setName(QObject::tr("%1 (Gini %2)").arg(name, statText(dist["gini"])));
+    g->setPen(QPen(color, 1.8));
+    QVector<double> x, y;
+    for (const auto& p : dist["lorenz"]) {
+        x << 100 * p[0].get<double>();
+        y << 100 * p[1].get<double>();
+    }
+    g->setData(x, y, true);
+    return g;
+}
+
+// The edge below which `share` of the values lie (from the histogram; its last edge at most).
+double quantileEdge(const nlohmann::json& dist, double share) {
+    const auto& edges = dist["histogram"]["edges"];
+    const auto& counts = dist["histogram"]["counts"];
+    double total = 0, seen = 0;
+    for (const auto& c : counts)
+        total += c.get<double>();
+    for (std::size_t i = 0; i < counts.size(); ++i) {
+        seen += counts[i].get<double>();
+        if (seen >= share * total) return edges[i + 1].get<double>();
+    }
+    return edges.empty() ? 1.0 : edges.back().get<double>();
+}
+
+} // namespace
+
+ProfilePage::ProfilePage(QWidget* parent) : Page(parent) {
+    auto* layout = new QVBoxLayout(this);
+    auto* bar = new QWidget;
+    auto* row = new QHBoxLayout(bar);
+    row->setContentsMargins(0, 0, 0, 0);
+    m_distribution = addCombo(row, tr("&Distribution:"), tr("The profiled quantity"));
+    m_distribution->setMinimumContentsLength(28);
+    m_divergence = new QLabel;
+    m_divergence->setStyleSheet(QStringLiteral("color: #555;"));
+    m_divergence->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    row->addWidget(m_divergence, 1);
+    m_compute = new QPushButton(tr("&Compute profile"));
+    m_compute->setToolTip(tr("Profile the model before and after training (netsurf-cli profile)"));
+    row->addWidget(m_compute);
+    layout->addWidget(bar);
+    connect(m_distribution, &QComboBox::currentIndexChanged, this, &ProfilePage::redraw);
+    connect(m_compute, &QPushButton::clicked, this, &ProfilePage::compute);
+
+    auto* content = new QSplitter(Qt::Horizontal);
+    m_table = new QTableWidget(0, 4);
+    m_table->setHorizontalHeaderLabels({tr("statistic"), tr("before"), tr("after"), tr("Δ")});
+    m_table->verticalHeader()->hide();
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->setMinimumWidth(300);
+    content->addWidget(m_table);
+    auto* plots = new QSplitter(Qt::Vertical);
+    m_histogram = new PlotPanel(tr("Distribution before and after training"));
+    m_histogram->plot()->setObjectName(QStringLiteral("profile-distribution"));
+    m_lorenz = new PlotPanel(tr("Lorenz curve"));
+    m_lorenz->plot()->setObjectName(QStringLiteral("profile-lorenz"));
+    plots->addWidget(m_histogram);
+    plots->addWidget(m_lorenz);
+    content->addWidget(plots);
+    content->setStretchFactor(1, 1);
+    m_stack = new MessageStack(content);
+    layout->addWidget(m_stack, 1);
+    m_stack->showMessage(tr("Select a model in the workspace to see its robustness profile."));
+    m_compute->setEnabled(false);
+}
+
+QList<QCustomPlot*> ProfilePage::plots() const {
+    return {m_histogram->plot(), m_lorenz->plot()};
+}
+
+PlotPanel* ProfilePage::panel(const QString& name) const {
+    return name == "histogram" ? m_histogram : name == "lorenz" ? m_lorenz : nullptr;
+}
+
+void ProfilePage::setReady(bool ready) {
+    if (ready == m_ready) return;
+    m_ready = ready;
+    emit readyChanged();
+}
+
+void ProfilePage::showModel(const ModelSelector& model) {
+    m_model = model;
+    m_haveModel = true;
+    load();
+}
+
+void ProfilePage::load() {
+    setReady(false);
+    m_stack->showMessage(tr("Reading the robustness profile …"));
+    const std::filesystem::path dir = modelPathFor(m_model).parent_path();
+    runOffGuiThread(
+        this, m_ticket,
+        [dir](std::stop_token) {
+            Profiles p;
+            p.pre = readJson(dir / "profile_pre.json", &p.error);
+            p.post = readJson(dir / "profile_post.json", &p.error);
+            return p;
+        },
+        [this](Profiles p) { apply(std::move(p)); });
+}
+
+void ProfilePage::compute() {
+    if (!m_haveModel) return;
+    setReady(false);
+    m_compute->setEnabled(false);
+    m_stack->showMessage(tr("Computing the robustness profile before and after training …"));
+    const std::filesystem::path dir = modelPathFor(m_model).parent_path();
+    runOffGuiThread(
+        this, m_ticket,
+        [model = m_model, dir](std::stop_token stop) {
+            NullProgressSink sink;
+            Profiles p;
+            auto out = runProfileJob({.model = model}, sink, stop);
+            if (!out) {
+                p.error = QString::fromStdString(out.error().message);
+                return p;
+            }
+            p.pre = readJson(out->prePath, &p.error);
+            p.post = readJson(out->postPath, &p.error);
+            return p;
+        },
+        [this](Profiles p) { apply(std::move(p)); });
+}
+
+void ProfilePage::apply(Profiles p) {
+    m_profiles = std::move(p);
+    const bool trained = std::filesystem::exists(modelPathFor(m_model));
+    m_compute->setEnabled(trained);
+    if (!m_profiles.error.isEmpty()) {
+        m_stack->showMessage(m_profiles.error);
+    } else if (m_profiles.pre.is_null() || m_profiles.post.is_null()) {
+        m_stack->showMessage(
+            trained ? tr("This model has no robustness profile yet.\n\n“Compute profile” (or "
+                         "netsurf-cli profile) computes it before and after training.")
+                    : tr("This model is not trained yet."));
+    } else {
+        QList<QPair<QString, QVariant>> items;
+        for (const std::string& name : profileDistributionNames())
+            if (m_profiles.post["distributions"].contains(name))
+                items.append({distributionTitle(name), QString::fromStdString(name)});
+        refill(m_distribution, items, 0);
+        m_stack->showContent();
+        redraw();
+    }
+    setReady(true);
+}
+
+void ProfilePage::redraw() {
+    if (m_profiles.post.is_null() || m_distribution->count() == 0) return;
+    const std::string name = m_distribution->currentData().toString().toStdString();
+    const nlohmann::json& pre = m_profiles.pre["distributions"][name];
+    const nlohmann::json& post = m_profiles.post["distributions"][name];
+    const nlohmann::json& div = m_profiles.post["divergence_from_pre"][name];
+    m_divergence->setText(tr("n = %1 · %2 samples · divergence: cosine %3, Gini shift %4, "
+                             "symmetric KL %5")
+                              .arg(post["n"].get<std::size_t>())
+                              .arg(m_profiles.post["samples"].get<std::size_t>())
+                              .arg(statText(div["cosine"]), statText(div["gini_shift"]),
+                                   statText(div["symmetric_kl"])));
+    const std::vector<std::string>& stats = statisticNames();
+    m_table->setRowCount(int(stats.size()));
+    for (int r = 0; r < int(stats.size()); ++r) {
+        const std::string& s = stats[std::size_t(r)];
+        m_table->setItem(r, 0, new QTableWidgetItem(QString::fromStdString(s)));
+        m_table->setItem(r, 1, new QTableWidgetItem(statText(pre[s])));
+        m_table->setItem(r, 2, new QTableWidgetItem(statText(post[s])));
+        m_table->setItem(r, 3, new QTableWidgetItem(statText(div["difference"][s])));
+        for (int c = 1; c < 4; ++c)
+            m_table->item(r, c)->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    }
+
+    QCustomPlot* h = m_histogram->plot();
+    resetPlot(h);
+    addHistogram(h, pre, tr("before training"), kPre);
+    addHistogram(h, post, tr("after training"), kPost);
+    h->xAxis->setLabel(distributionTitle(name));
+    h->yAxis->setLabel(tr("density (share per unit)"));
+    h->rescaleAxes();
+    // Heavy tails (Fisher, scores) would squeeze the bulk into one bin's width: the x axis ends
+    // where 99.5 % of either distribution's values lie (the table has the true max).
+    const double cut = std::max(quantileEdge(pre, 0.995), quantileEdge(post, 0.995));
+    const bool clipped = cut < h->xAxis->range().upper;
+    if (clipped) h->xAxis->setRangeUpper(cut);
+    h->yAxis->setRangeLower(0);
+    setPlotTitle(h, clipped ? tr("%1: before and after training (99.5 % of the values)")
+                                  .arg(distributionTitle(name))
+                            : tr("%1: before and after training").arg(distributionTitle(name)));
+    m_histogram->showPlot();
+
+    QCustomPlot* l = m_lorenz->plot();
+    resetPlot(l);
+    QCPGraph* equal = l->addGraph();
+    equal->setName(tr("equality"));
+    equal->setPen(QPen(Qt::black, 1, Qt::DotLine));
+    equal->setData({0, 100}, {0, 100});
+    addLorenz(l, pre, tr("before"), kPre);
+    addLorenz(l, post, tr("after"), kPost);
+    l->xAxis->setLabel(tr("smallest |values| (% of the population)"));
+    l->yAxis->setLabel(tr("share of Σ|value| (%)"));
+    l->xAxis->setRange(0, 100);
+    l->yAxis->setRange(0, 100);
+    setPlotTitle(l, tr("Lorenz curve of |%1|").arg(QString::fromStdString(name)));
+    m_lorenz->showPlot();
+    h->replot();
+    l->replot();
+}
+
+} // namespace netsurf::widgets
