@@ -16,7 +16,6 @@
 #include <QTabWidget>
 #include <QTimer>
 #include <QToolBar>
-#include <qcustomplot.h>
 
 #include "app/core/app_info.h"
 #include "app/core/job_controller.h"
@@ -260,18 +259,8 @@ void MainWindow::pollExternalBatch() {
 
 void MainWindow::exportPageFigures() {
     auto* page = qobject_cast<Page*>(m_pages->currentWidget());
-    QList<QCustomPlot*> figures;
-    for (QCustomPlot* plot : page ? page->plots() : QList<QCustomPlot*>{})
-        for (int i = 0; i < plot->plottableCount(); ++i)
-            if (plot->plottable(i)->realVisibility()) { // not the plots that show a message
-                figures << plot;
-                break;
-            }
-    if (figures.isEmpty()) {
-        statusBar()->showMessage(tr("This page has no figures to export."), 5000);
-        return;
-    }
-    const QString message = exportFiguresInteractively(figures, this);
+    const QString message =
+        exportFiguresInteractively(page ? page->plots() : QList<QCustomPlot*>{}, this);
     if (!message.isEmpty()) statusBar()->showMessage(message, 8000);
 }
 

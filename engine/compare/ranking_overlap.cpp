@@ -209,7 +209,7 @@ std::vector<OverlapLevel> overlapAtLevels(const BitOrder& ranker, const BitOrder
         OverlapLevel& level = out[l];
         level.protection = levels[l];
         const std::size_t k = topKCount(ranker.size(), levels[l]);
-        level.overlap = topKOverlap(ranker, reference, k);
+        level.overlap = topKOverlapAt(posA, reference, k);
         if (bootstrap.enabled && k > 0)
             bootstrapLevel(level, commonTopK(posA, reference, level.overlap.k), bootstrap,
                            hashKey(key, l));

@@ -6,10 +6,9 @@
 #include "engine/core/parallel.h"
 #include "engine/core/sha256.h"
 #include "engine/core/version.h"
-#include "engine/data/dataset.h"
+#include "engine/jobs/rank_jobs.h"
 #include "engine/model/benchmarks.h"
 #include "engine/model/input_grid.h"
-#include "engine/train/splits.h"
 
 namespace netsurf {
 
@@ -41,17 +40,13 @@ Result<ProfileOutcome> runProfileJob(const ProfileRequest& req, ProgressSink& si
     if (!file) return file.error();
     auto checksum = sha256File(modelPath);
     if (!checksum) return checksum.error();
-    const BenchmarkSpec spec = *benchmarkSpec(file->model.benchmark);
-    sink.progress({"load", 0, 1, "loading dataset " + spec.dataset});
-    auto data = loadDataset(spec.dataset, req.data);
-    if (!data) return data.error();
-    auto splits = benchmarkSplits(*data, file->provenance.seed);
-    if (!splits) return splits.error();
-    const Split& train = splits->train;
+    auto loaded = loadTrainingData(*file, req.data, sink);
+    if (!loaded) return loaded.error();
+    const Split& train = loaded->splits.train;
     const auto n =
         Eigen::Index(req.samples > 0 ? std::min(req.samples, train.size()) : train.size());
-    const Model initial =
-        initialModel(spec, file->model.scheme, *data, *splits, file->provenance.seed);
+    const Model initial = initialModel(*benchmarkSpec(file->model.benchmark), file->model.scheme,
+                                       loaded->data, loaded->splits, file->provenance.seed);
     const Eigen::VectorXd y = train.y.head(n);
 
     ProfileOutcome out;

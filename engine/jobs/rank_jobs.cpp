@@ -13,8 +13,8 @@ namespace netsurf {
 
 namespace fs = std::filesystem;
 
-Result<RankData> loadRankData(const ModelFile& file, std::size_t samples,
-                              const DatasetOptions& options, ProgressSink& sink) {
+Result<TrainingData> loadTrainingData(const ModelFile& file, const DatasetOptions& options,
+                                      ProgressSink& sink) {
     const BenchmarkSpec spec = *benchmarkSpec(file.model.benchmark);
     sink.progress({"load", 0, 1, "loading dataset " + spec.dataset});
     auto data = loadDataset(spec.dataset, options);
@@ -27,7 +27,14 @@ Result<RankData> loadRankData(const ModelFile& file, std::size_t samples,
                      file.provenance.datasetChecksum.substr(0, 12) + ")");
     auto splits = benchmarkSplits(*data, file.provenance.seed);
     if (!splits) return splits.error();
-    const Split& train = splits->train;
+    return TrainingData{std::move(*data), std::move(*splits)};
+}
+
+Result<RankData> loadRankData(const ModelFile& file, std::size_t samples,
+                              const DatasetOptions& options, ProgressSink& sink) {
+    auto loaded = loadTrainingData(file, options, sink);
+    if (!loaded) return loaded.error();
+    const Split& train = loaded->splits.train;
     const auto n = Eigen::Index(samples > 0 ? std::min(samples, train.size()) : train.size());
     RankData d;
     d.X = evaluationInputs(file.model, train.X.topRows(n));

@@ -6,9 +6,11 @@
 #include <stop_token>
 #include <vector>
 
+#include "engine/data/dataset.h"
 #include "engine/jobs/model_jobs.h"
 #include "engine/rank/rank_context.h"
 #include "engine/rank/ranking.h"
+#include "engine/train/splits.h"
 
 namespace netsurf {
 
@@ -38,7 +40,7 @@ struct RankedFile {
 
 struct RankOutcome {
     std::filesystem::path modelPath;
-    bool trained = false; // the model was missing and has been trained first
+    bool trained = false;             // the model was missing and has been trained first
     ModelFile file;                   // the model the rankings belong to (loaded once)
     std::string modelChecksum;        // SHA-256 of model.json
     std::vector<RankedFile> rankings; // in request order
@@ -46,6 +48,15 @@ struct RankOutcome {
 
 Result<RankOutcome> runRankJob(const RankRequest& request, ProgressSink& sink,
                                std::stop_token stop = {});
+
+// A model's dataset and its splits as carved with the model's training seed (a warning when the
+// dataset differs from the one the model was trained on).
+struct TrainingData {
+    Dataset data;
+    Splits splits;
+};
+Result<TrainingData> loadTrainingData(const ModelFile& file, const DatasetOptions& options,
+                                      ProgressSink& sink);
 
 // The ranking data of a model: the training split (as carved with the model's training seed),
 // its first `samples` rows (0 = all), as evaluation inputs (normalized, on the dyadic input grid

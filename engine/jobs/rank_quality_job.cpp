@@ -25,7 +25,7 @@ std::vector<fs::path> rankingFiles(const fs::path& dir) {
 // The oracle (global order) for a population: loaded or computed through the rank job, which
 // also hands back the model and its checksum.
 Result<RankOutcome> oracleFor(Population pop, const RankQualityRequest& req, ProgressSink& sink,
-                             std::stop_token stop) {
+                              std::stop_token stop) {
     RankRequest r;
     r.model = req.model;
     r.methods = {RankMethod::Oracle};

@@ -13,8 +13,8 @@ namespace netsurf {
 
 struct RankQualityRequest {
     ModelSelector model;
-    std::uint64_t seed = 0;   // of the oracle ranking
-    std::size_t samples = 0;  // of the oracle ranking (0 = all)
+    std::uint64_t seed = 0;  // of the oracle ranking
+    std::size_t samples = 0; // of the oracle ranking (0 = all)
     int threads = 0;
     DatasetOptions data;
 };
@@ -27,12 +27,12 @@ struct RankQualityRow {
 
 struct RankQualityOutcome {
     std::filesystem::path csvPath;
-    std::vector<std::filesystem::path> oracles;       // reference ranking per population
-    std::vector<RankQualityRow> rows;                 // file-name order
-    std::vector<std::string> skipped;                 // files not judged, with the reason
+    std::vector<std::filesystem::path> oracles; // reference ranking per population
+    std::vector<RankQualityRow> rows;           // file-name order
+    std::vector<std::string> skipped;           // files not judged, with the reason
 };
 
-Result<RankQualityOutcome> runRankQualityJob(const RankQualityRequest& request,
-                                             ProgressSink& sink, std::stop_token stop = {});
+Result<RankQualityOutcome> runRankQualityJob(const RankQualityRequest& request, ProgressSink& sink,
+                                             std::stop_token stop = {});
 
 } // namespace netsurf

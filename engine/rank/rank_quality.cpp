@@ -249,9 +249,14 @@ double spearmanOrders(const BitOrder& a, const BitOrder& b) {
 
 TopKOverlap topKOverlap(const BitOrder& a, const BitOrder& b, std::size_t k) {
     requireSameSize(a.size(), b.size(), "topKOverlap");
+    return topKOverlapAt(positions(a), b, k);
+}
+
+TopKOverlap topKOverlapAt(const std::vector<std::uint32_t>& posA, const BitOrder& b,
+                          std::size_t k) {
+    requireSameSize(posA.size(), b.size(), "topKOverlapAt");
     TopKOverlap o;
-    o.k = std::min(k, a.size());
-    const std::vector<std::uint32_t> posA = positions(a);
+    o.k = std::min(k, posA.size());
     std::vector<std::uint32_t> inA; // positions in a of the common bits, in the order of b
     for (std::size_t i = 0; i < o.k; ++i)
         if (posA[b[i]] < o.k) inA.push_back(posA[b[i]]);

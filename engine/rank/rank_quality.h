@@ -74,6 +74,8 @@ struct TopKOverlap {
     double spearman = 0;
 };
 TopKOverlap topKOverlap(const BitOrder& a, const BitOrder& b, std::size_t k);
+// The same with a's positions given (posA[bit] = its rank in a), for many k of one pair.
+TopKOverlap topKOverlapAt(const std::vector<std::uint32_t>& posA, const BitOrder& b, std::size_t k);
 
 // Quality of `method` against `reference` (normally the oracle in global order): precision@k
 // at `fractions` and τ-b / ρ over all T bits. Data error when the orders are not permutations

@@ -250,8 +250,15 @@ QString exportFigureInteractively(QCustomPlot* plot, QWidget* parent) {
             .arg(QDir::toNativeSeparators(file), o.csv ? QObject::tr(" and its data") : QString()));
 }
 
-QString exportFiguresInteractively(const QList<QCustomPlot*>& plots, QWidget* parent) {
-    if (plots.isEmpty()) return {};
+QString exportFiguresInteractively(const QList<QCustomPlot*>& candidates, QWidget* parent) {
+    QList<QCustomPlot*> plots;
+    for (QCustomPlot* plot : candidates)
+        for (int i = 0; i < plot->plottableCount(); ++i)
+            if (plot->plottable(i)->realVisibility()) { // not the plots that show a message
+                plots << plot;
+                break;
+            }
+    if (plots.isEmpty()) return QObject::tr("This page has no figures to export.");
     ExportDialog dialog(ExportDialog::Target::Directory, QString(), plots.front()->size(), parent);
     if (dialog.exec() != QDialog::Accepted || dialog.path().isEmpty()) return {};
     dialog.saveSettings();

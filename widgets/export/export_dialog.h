@@ -60,7 +60,8 @@ private:
 // Runs the dialog for one plot and exports it (and its CSV). Returns what happened, for a
 // status bar ("" when cancelled); failures are also shown in a message box.
 QString exportFigureInteractively(QCustomPlot* plot, QWidget* parent);
-// The same for every plot of a page, into one directory.
+// The same for every plot of a page that shows data, into one directory ("This page has no
+// figures to export." when none does).
 QString exportFiguresInteractively(const QList<QCustomPlot*>& plots, QWidget* parent);
 // A context menu on the plot with "Export figure…" and "Copy data as CSV".
 void installExportMenu(QCustomPlot* plot);
