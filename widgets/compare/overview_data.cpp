@@ -44,12 +44,6 @@ std::optional<double> pruningOfDir(const std::string& name) {
 }
 
 // The group of a model shown in the overview: the most rankers, the first of those.
-const GroupComparison& shownGroup(const CompareOutcome& o) {
-    std::size_t best = 0;
-    for (std::size_t i = 1; i < o.groups.size(); ++i)
-        if (o.groups[i].rankers.size() > o.groups[best].rankers.size()) best = i;
-    return o.groups[best];
-}
 
 OverviewModel reduce(const ModelSelector& sel, const GroupComparison& g) {
     OverviewModel m{sel, describe(g.key), g.key.benchmark, g.metrics, g.key.metricNames, {}};
@@ -72,6 +66,17 @@ OverviewModel reduce(const ModelSelector& sel, const GroupComparison& g) {
 }
 
 } // namespace
+
+std::size_t shownGroupIndex(const CompareOutcome& o) {
+    std::size_t best = 0;
+    for (std::size_t i = 1; i < o.groups.size(); ++i)
+        if (o.groups[i].rankers.size() > o.groups[best].rankers.size()) best = i;
+    return best;
+}
+
+OverviewModel overviewModelOf(const ModelSelector& model, const CompareOutcome& outcome) {
+    return reduce(model, outcome.groups[shownGroupIndex(outcome)]);
+}
 
 std::pair<int, int> rankerOrderKey(const std::string& method, const std::string& order) {
     const auto& all = allRankMethods();
@@ -115,7 +120,7 @@ Result<OverviewData> loadOverviewData(const fs::path& workspace, std::atomic<int
             d.warnings.push_back(o.error().message);
             continue;
         }
-        d.models.push_back(reduce(sel, shownGroup(*o)));
+        d.models.push_back(overviewModelOf(sel, *o));
     }
     return d;
 }

@@ -46,6 +46,11 @@ std::vector<ModelSelector> modelsWithExperiments(const std::filesystem::path& wo
 Result<OverviewData> loadOverviewData(const std::filesystem::path& workspace,
                                       std::atomic<int>& done, std::stop_token stop);
 
+// The group a model's overview shows: the one with the most rankers (the first of those).
+std::size_t shownGroupIndex(const CompareOutcome& outcome);
+// What the overview keeps of a model's comparison (its shown group; outcome has ≥ 1 group).
+OverviewModel overviewModelOf(const ModelSelector& model, const CompareOutcome& outcome);
+
 // Sort key of a ranker in every overview plot: the methods in the engine's order (random …
 // oracle), plane before global.
 std::pair<int, int> rankerOrderKey(const std::string& method, const std::string& order);

@@ -6,6 +6,7 @@
 #include <QObject>
 #include <QPdfWriter>
 #include <QSaveFile>
+#include <QBuffer>
 #include <QSvgGenerator>
 #include <charconv>
 #include <cmath>
@@ -78,16 +79,20 @@ QString writePdf(QCustomPlot* plot, QSaveFile& out, const ExportOptions& o) {
                                                            : QObject::tr("the PDF writer failed");
 }
 
-QString writeSvg(QCustomPlot* plot, QSaveFile& out, const ExportOptions& o) {
+bool paintSvg(QCustomPlot* plot, QIODevice* out, const ExportOptions& o) {
     const QSize size = layoutSize(plot, o);
     QSvgGenerator svg;
-    svg.setOutputDevice(&out);
+    svg.setOutputDevice(out);
     svg.setResolution(int(layoutDpi(plot))); // width/height attributes in mm
     svg.setSize(size);
     svg.setViewBox(QRect(QPoint(0, 0), size));
     svg.setTitle(plot->objectName());
     svg.setDescription(QStringLiteral("NetSurf figure"));
-    return paintVector(plot, &svg, size) ? QString() : QObject::tr("the SVG writer failed");
+    return paintVector(plot, &svg, size);
+}
+
+QString writeSvg(QCustomPlot* plot, QSaveFile& out, const ExportOptions& o) {
+    return paintSvg(plot, &out, o) ? QString() : QObject::tr("the SVG writer failed");
 }
 
 } // namespace
@@ -269,6 +274,13 @@ QString exportPlots(const QList<QCustomPlot*>& plots, const QString& directory,
         if (written) *written << data;
     }
     return {};
+}
+
+QByteArray plotSvg(QCustomPlot* plot, const ExportOptions& options) {
+    QBuffer buffer;
+    buffer.open(QIODevice::WriteOnly);
+    if (!paintSvg(plot, &buffer, options)) return {};
+    return buffer.data();
 }
 
 } // namespace netsurf::widgets

@@ -14,6 +14,7 @@
 // ("<name> (median)", quartiles, whiskers, outliers), and per cell of a visible colour map (x, y
 // = the cell's coordinates, z = its value; cells without data are left out). x_tick / y_tick hold the tick label at that coordinate when the axis is
 // categorical (a text ticker), e.g. the BER of a heatmap column.
+#include <QByteArray>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -43,6 +44,8 @@ double heightInches(const ExportOptions& options);
 
 // Writes the figure to `file` in options.format. Empty on success, else the error sentence.
 QString exportPlot(QCustomPlot* plot, const QString& file, const ExportOptions& options);
+// The SVG document exportPlot writes for ExportFormat::Svg, in memory (empty on failure).
+QByteArray plotSvg(QCustomPlot* plot, const ExportOptions& options);
 // Writes the data the plot shows (see above). Empty on success, else the error sentence.
 QString exportPlotCsv(QCustomPlot* plot, const QString& file);
 // The CSV text itself (what exportPlotCsv writes).
