@@ -200,23 +200,29 @@ private:
 
     // A fresh offscreen plot prepared like the pages' panels, drawn by `draw`, inlined.
     template <class Draw>
-    QString figure(const QString& title, const QString& caption, Draw&& draw, double w = 170,
+    QString figure(const char* kind, const QString& title, const QString& caption, Draw&& draw, double w = 170,
                    double h = 92) {
         QCustomPlot plot;
         plot.resize(900, 500);
         preparePlot(&plot, title);
         draw(&plot);
-        return inlineFigure(&plot, caption, w, h);
+        return inlineFigure(kind, &plot, caption, w, h);
     }
-    QString inlineFigure(QCustomPlot* plot, const QString& caption, double w, double h) {
+    // <figure data-figure="kind" data-benchmark=… data-ranker=…>: what it shows, for the tests
+    // and for anyone scripting over a report.
+    QString inlineFigure(const char* kind, QCustomPlot* plot, const QString& caption, double w,
+                         double h) {
         plot->replot();
         const QString svg = m_svg.render(plot, w, h);
         if (svg.isEmpty()) {
             m_outcome.warnings.push_back("a figure could not be rendered: " + caption.toStdString());
             return {};
         }
-        return QStringLiteral("<figure>%1<figcaption>Figure %2. %3</figcaption></figure>\n")
-            .arg(svg)
+        QString attributes = QStringLiteral(" data-figure=\"%1\"").arg(QLatin1String(kind));
+        if (!m_bench.isEmpty()) attributes += QStringLiteral(" data-benchmark=\"%1\"").arg(esc(m_bench));
+        if (!m_ranker.isEmpty()) attributes += QStringLiteral(" data-ranker=\"%1\"").arg(esc(m_ranker));
+        return QStringLiteral("<figure%1>%2<figcaption>Figure %3. %4</figcaption></figure>\n")
+            .arg(attributes, svg)
             .arg(m_svg.count())
             .arg(caption);
     }
@@ -247,6 +253,7 @@ private:
     std::vector<Bench> m_benches;
     SvgFigures m_svg;
     ReportOutcome m_outcome;
+    QString m_bench, m_ranker; // what the figures being written belong to
 };
 
 Status ReportWriter::gather(Bench& b) {
@@ -442,14 +449,14 @@ QString ReportWriter::datasetSection(const Bench& b) {
                     .arg(QObject::tr("The first training image of each class (dark = high)."));
     }
     html += QStringLiteral("<div class=\"grid\">");
-    html += figure(d.task == TaskKind::Classification ? QObject::tr("Class balance")
+    html += figure("target", d.task == TaskKind::Classification ? QObject::tr("Class balance")
                                                       : QObject::tr("Target distribution"),
                    d.task == TaskKind::Classification
                        ? QObject::tr("Share of each class in the training and test splits.")
                        : QObject::tr("Histogram of the regression target in both splits."),
                    [&](QCustomPlot* p) { drawTargetBalance(p, d); }, 150, 80);
     if (d.inputShape.size() == 1)
-        html += figure(QObject::tr("Input features"),
+        html += figure("features", QObject::tr("Input features"),
                        QObject::tr("Per feature, the training split's raw values scaled by "
                                    "their min/max (box: quartiles; whiskers: 1.5 IQR)."),
                        [&](QCustomPlot* p) { drawFeatureBoxes(p, d); }, 170, 92);
@@ -490,7 +497,7 @@ QString ReportWriter::weightHistograms(const Model& m, const QString& when) {
         const Tensor& t = m.tensors[i];
         if (!t.trainable) continue;
         const QString name = QString::fromStdString(t.name);
-        html += figure(name,
+        html += figure("weights", name,
                        QObject::tr("%1 values of %2 on the scheme's grid, against [Qmin, Qmax] "
                                    "(dashed).")
                            .arg(when, esc(name)),
@@ -529,6 +536,7 @@ QString ReportWriter::profileTable(const nlohmann::json& profile, const nlohmann
 QString ReportWriter::preTraining() {
     QString html = QStringLiteral("<h2>%1</h2>").arg(QObject::tr("Quantization scheme")) + schemeTable();
     for (Bench& b : m_benches) {
+        m_bench = QString::fromStdString(b.name);
         if (m_stop.stop_requested()) break;
         html += QStringLiteral("<details open><summary>%1</summary>").arg(esc(b.name));
         if (!b.problems.isEmpty()) {
@@ -564,6 +572,7 @@ QString ReportWriter::preTraining() {
 QString ReportWriter::training() {
     QString html = QStringLiteral("<h2>%1</h2>").arg(QObject::tr("Training"));
     for (Bench& b : m_benches) {
+        m_bench = QString::fromStdString(b.name);
         if (m_stop.stop_requested()) break;
         const ModelProvenance& pv = b.model->provenance;
         html += QStringLiteral("<details open><summary>%1</summary>").arg(esc(b.name));
@@ -587,7 +596,7 @@ QString ReportWriter::training() {
             const auto curves = [&](const QString& title, const QString& caption,
                                     std::vector<std::pair<std::string, QString>> cols,
                                     const QString& yLabel) {
-                html += figure(title, caption, [&](QCustomPlot* p) {
+                html += figure("history", title, caption, [&](QCustomPlot* p) {
                     drawHistory(p, h, cols, yLabel, spansDecades(h, cols));
                 });
             };
@@ -646,13 +655,14 @@ QString ReportWriter::training() {
 QString ReportWriter::postTraining() {
     QString html = QStringLiteral("<h2>%1</h2>").arg(QObject::tr("Post-training"));
     for (Bench& b : m_benches) {
+        m_bench = QString::fromStdString(b.name);
         if (m_stop.stop_requested()) break;
         const Model& m = b.model->model;
         html += QStringLiteral("<details open><summary>%1</summary>").arg(esc(b.name));
         html += QStringLiteral("<h3>%1</h3>").arg(QObject::tr("Trained weights")) +
                 weightHistograms(m, QObject::tr("trained"));
         html += QStringLiteral("<h3>%1</h3>").arg(QObject::tr("Sparsity per tensor"));
-        html += figure(QObject::tr("Sparsity per tensor"),
+        html += figure("sparsity", QObject::tr("Sparsity per tensor"),
                        QObject::tr("Share of each trainable tensor pruned (not stored) and kept "
                                    "with value 0 (stored, can flip). Kernel sparsity %1 % "
                                    "(target %2 %).")
@@ -675,11 +685,11 @@ QString ReportWriter::postTraining() {
                     continue;
                 const auto& pre = b.pre["distributions"][name];
                 const auto& post = b.post["distributions"][name];
-                html += figure(QString(), QObject::tr("%1 before and after training.")
+                html += figure("profile-histogram", QString(), QObject::tr("%1 before and after training.")
                                               .arg(esc(distributionTitle(name))),
                                [&](QCustomPlot* p) { drawProfileHistogram(p, pre, post, name); },
                                170, 90);
-                html += figure(QString(), QObject::tr("Lorenz curves of |%1| with the Gini "
+                html += figure("profile-lorenz", QString(), QObject::tr("Lorenz curves of |%1| with the Gini "
                                                       "coefficients.")
                                               .arg(esc(QString::fromStdString(name))),
                                [&](QCustomPlot* p) { drawProfileLorenz(p, pre, post, name); },
@@ -709,8 +719,11 @@ QString ReportWriter::injectionOf(const Bench& b) {
     html += QStringLiteral("<h3>%1</h3>").arg(QObject::tr("Per ranker"));
     std::optional<Model> model;
     for (const RankerComparison& r : g.rankers) {
+        m_ranker = QString::fromStdString(r.label);
         if (m_stop.stop_requested()) break;
-        html += QStringLiteral("<details><summary>%1</summary><div class=\"grid\">").arg(esc(r.label));
+        // The first ranker open, the others a click away.
+        html += QStringLiteral("<details%1><summary>%2</summary><div class=\"grid\">")
+                    .arg(&r == &g.rankers.front() ? QStringLiteral(" open") : QString(), esc(r.label));
         std::vector<std::string> warnings;
         auto results = loadResultsFile(r.path, &warnings);
         if (!results) {
@@ -726,14 +739,14 @@ QString ReportWriter::injectionOf(const Bench& b) {
         CurvePlot ber(CurveAxis::Ber);
         ber.resize(900, 500);
         ber.setCells(cells, format, clean);
-        html += inlineFigure(&ber, QObject::tr("%1: %2 vs BER, one curve per protection level "
+        html += inlineFigure("ranker-ber", &ber, QObject::tr("%1: %2 vs BER, one curve per protection level "
                                                "(95 % CI bands); dashed: the clean model.")
                                        .arg(esc(r.label), esc(mname)),
                              170, 95);
         HeatmapPlot heat;
         heat.resize(900, 500);
         heat.setCells(cells, table.bers(), table.protections(), format);
-        html += inlineFigure(&heat, QObject::tr("%1: mean %2 over the BER × protection grid.")
+        html += inlineFigure("ranker-heatmap", &heat, QObject::tr("%1: mean %2 over the BER × protection grid.")
                                         .arg(esc(r.label), esc(mname)),
                              170, 95);
         // The ranking's score along the rank (from its ranking file).
@@ -745,7 +758,7 @@ QString ReportWriter::injectionOf(const Bench& b) {
             scores.reserve(ranking->rows.size());
             for (const RankedBit& bit : ranking->rows)
                 scores.push_back(bit.score);
-            html += figure(QObject::tr("%1: score along the rank").arg(QString::fromStdString(r.label)),
+            html += figure("ranker-score", QObject::tr("%1: score along the rank").arg(QString::fromStdString(r.label)),
                            QObject::tr("The sort key of %1 against the rank (%2 bits, %3 order%4).")
                                .arg(esc(r.label))
                                .arg(scores.size())
@@ -763,38 +776,39 @@ QString ReportWriter::injectionOf(const Bench& b) {
         html += QStringLiteral("</div></details>");
     }
 
+    m_ranker.clear();
     // The comparison of the rankers.
     html += QStringLiteral("<h3>%1</h3><div class=\"grid\">").arg(QObject::tr("Comparison of the rankers"));
     std::size_t p = 0;
     for (std::size_t i = 1; i < g.grid.protections.size(); ++i)
         if (std::abs(g.grid.protections[i] - 0.1) < std::abs(g.grid.protections[p] - 0.1)) p = i;
     std::size_t bi = g.grid.bers.size() / 2;
-    html += figure(QObject::tr("%1 vs BER, %2 of the bits protected").arg(mname, formatPercent(g.grid.protections[p])),
+    html += figure("compare-ber", QObject::tr("%1 vs BER, %2 of the bits protected").arg(mname, formatPercent(g.grid.protections[p])),
                    QObject::tr("Every ranker at a fixed protection, with 95 % CI bands."),
                    [&](QCustomPlot* pl) { drawMetricVsBer(pl, g, m, p); }, 170, 100);
-    html += figure(QObject::tr("%1 vs protection at BER %2").arg(mname, formatBer(g.grid.bers[bi])),
+    html += figure("compare-protection", QObject::tr("%1 vs protection at BER %2").arg(mname, formatBer(g.grid.bers[bi])),
                    QObject::tr("Every ranker at a fixed BER, with 95 % CI bands."),
                    [&](QCustomPlot* pl) { drawMetricVsProtection(pl, g, m, bi); }, 170, 100);
-    html += figure(QObject::tr("VUS of %1 per ranker, best first (95 % CI)").arg(mname.toLower()),
+    html += figure("vus", QObject::tr("VUS of %1 per ranker, best first (95 % CI)").arg(mname.toLower()),
                    QObject::tr("Volume under the BER × protection surface; solid bars are "
                                "statistically indistinguishable from the best."),
                    [&](QCustomPlot* pl) { drawVusBars(pl, g, m); }, 170, 100);
     const RankingSet& set = *b.compare->rankings;
     if (!set.rankings.empty())
-        html += figure(QObject::tr("Ranking time against VUS of %1").arg(mname.toLower()),
+        html += figure("cost", QObject::tr("Ranking time against VUS of %1").arg(mname.toLower()),
                        QObject::tr("What a ranking costs to compute against what it buys."),
                        [&](QCustomPlot* pl) { drawCostVsVus(pl, g, m, set); }, 170, 100);
     const RankingEntry* base = set.find(b.compare->baselineId);
     const QString baseLabel = base ? QString::fromStdString(base->label) : QString::fromStdString(b.compare->baselineId);
     if (!b.overlap.overlap.empty())
-        html += figure(QObject::tr("Jaccard with %1 vs protection").arg(baseLabel),
+        html += figure("overlap", QObject::tr("Jaccard with %1 vs protection").arg(baseLabel),
                        QObject::tr("Overlap of each ranking's top-k set with that of %1.").arg(esc(baseLabel)),
                        [&](QCustomPlot* pl) {
                            drawOverlap(pl, b.overlap.overlap, set, OverlapMeasure::Jaccard, baseLabel);
                        }, 170, 100);
     if (set.oracle >= 0 && !b.overlap.precision.empty()) {
         const QString oracle = QString::fromStdString(set.rankings[std::size_t(set.oracle)].label);
-        html += figure(QObject::tr("Precision@k against %1 (exact ΔL)").arg(oracle),
+        html += figure("precision", QObject::tr("Precision@k against %1 (exact ΔL)").arg(oracle),
                        QObject::tr("Share of each ranking's top-k bits that are in the oracle's "
                                    "top k; dotted: a random ranking's expectation."),
                        [&](QCustomPlot* pl) { drawPrecision(pl, b.overlap.precision, set, oracle); },
@@ -809,7 +823,7 @@ QString ReportWriter::injectionOf(const Bench& b) {
     for (const OverviewModel& o : b.prunings)
         prunings.push_back(&o);
     if (prunings.size() > 1)
-        html += figure(QObject::tr("VUS of %1 vs pruning").arg(mname.toLower()),
+        html += figure("vus-pruning", QObject::tr("VUS of %1 vs pruning").arg(mname.toLower()),
                        QObject::tr("VUS per ranker across the pruning levels of %1 at %2 in this "
                                    "workspace (95 % CI).")
                            .arg(esc(b.name), esc(m_request.scheme.str())),
@@ -837,6 +851,7 @@ QString ReportWriter::diagnosticsPost(const Bench& b) {
 QString ReportWriter::injection() {
     QString html = QStringLiteral("<h2>%1</h2>").arg(QObject::tr("BER injection"));
     for (Bench& b : m_benches) {
+        m_bench = QString::fromStdString(b.name);
         if (m_stop.stop_requested()) break;
         html += QStringLiteral("<details open><summary>%1</summary>").arg(esc(b.name));
         if (!b.compare)
@@ -856,6 +871,7 @@ QString ReportWriter::conclusions() {
                         "ranker%1).</p>")
                 .arg(QString());
     for (Bench& b : m_benches) {
+        m_bench = QString::fromStdString(b.name);
         html += QStringLiteral("<h3>%1</h3>").arg(esc(b.name));
         if (!b.compare) {
             html += missing(b, QObject::tr("No compared experiments yet."));
@@ -910,6 +926,7 @@ Result<ReportOutcome> ReportWriter::run() {
     std::int64_t step = 0;
     const std::int64_t steps = std::int64_t(m_benches.size()) + 6;
     for (Bench& b : m_benches) {
+        m_bench = QString::fromStdString(b.name);
         stage("reading " + b.name, step++, steps);
         if (Status s = gather(b); !s) {
             if (s.error().kind == ErrorKind::Cancelled) return s.error();
