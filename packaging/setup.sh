@@ -4,9 +4,11 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 # qemu-user: the test suite emulates a CPU without AVX2 to check the start-up CPU check.
+# chromium: the HTML report's browser test opens it headless (tst_gui_report); fonts-dejavu-core:
+# the report's figures are laid out with DejaVu Sans.
 pkgs=(build-essential cmake ninja-build pkg-config git qt6-base-dev qt6-svg-dev libqcustomplot-dev
       libeigen3-dev libtbb-dev zlib1g-dev libsqlite3-dev nlohmann-json3-dev xvfb xauth qemu-user
-      dataset-fashion-mnist python3-vega-datasets nodejs npm)
+      dataset-fashion-mnist python3-vega-datasets nodejs npm chromium fonts-dejavu-core)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -175,6 +175,36 @@ private slots:
         QCOMPARE(jobs["batch"]["status"].get<std::string>(), std::string("done"));
     }
 
+    // The HTML report of every (scheme, pruning) group is written as the group ends (listed in
+    // the summary), covering the group's benchmarks; --no-report leaves it out.
+    void batchWritesTheReportOfEachGroup() {
+        QTemporaryDir dir;
+        const QString config = writeConfig(dir, R"({"benchmarks": ["autompg"],
+            "quantizations": ["q<6,2,1>"], "prunings": [0, 0.125], "methods": ["random"],
+            "epochs": 2, "ber": [0.01, 0.1], "protection": [0, 0.2]})");
+        const QString ws = dir.path() + "/ws";
+        test::Run r = batch(config, ws, {"--json"});
+        if (!haveData(r)) QSKIP("Auto-MPG is not installed here");
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const json summary = json::parse(r.out.toStdString());
+        QCOMPARE(summary["reports"].size(), std::size_t(2));
+        for (const char* name : {"q6_2_1_prune_0.html", "q6_2_1_prune_0.125.html"}) {
+            const QString path = ws + "/reports/" + name;
+            QVERIFY2(QFile::exists(path), qPrintable(path));
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QString html = QString::fromUtf8(f.readAll());
+            QVERIFY(html.contains("<section class=\"tab\" id=\"injection\">"));
+            QVERIFY(html.contains("data-figure=\"ranker-ber\" data-benchmark=\"autompg\" "
+                                  "data-ranker=\"random-global\""));
+        }
+        const QString other = dir.path() + "/other";
+        r = batch(config, other, {"--json", "--no-report"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QCOMPARE(json::parse(r.out.toStdString())["reports"].size(), std::size_t(0));
+        QVERIFY(!QDir(other + "/reports").exists());
+    }
+
     // What a subscriber receives is exactly what ends up in the files: every epoch, every
     // ranking, and the sweep rows batch by batch (numbered without gaps) equal to results.csv.
     void eventsCarryExactlyTheFileRows() {

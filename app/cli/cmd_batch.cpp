@@ -5,6 +5,7 @@
 #include <thread>
 #include <unistd.h>
 
+#include "app/cli/batch_reports.h"
 #include "app/cli/cli_common.h"
 #include "app/cli/cli_output.h"
 #include "app/cli/commands.h"
@@ -18,7 +19,8 @@ namespace {
 
 constexpr const char* kHelp =
     "usage: netsurf-cli batch [--config sweep.json] [--workspace DIR] [--dry-run] [--threads T]\n"
-    "                         [--data-dir DIR] [--smartpixel-dir DIR] [--quiet] [--json]\n"
+    "                         [--data-dir DIR] [--smartpixel-dir DIR] [--no-report] [--quiet]\n"
+    "                         [--json]\n"
     "Runs a whole sweep as a graph of jobs (train → rank → inject → compare per model) on the\n"
     "workspace, recording them in <workspace>/netsurf-jobs.sqlite. Without --config: the seed\n"
     "notebook's sweep (4 benchmarks x q<6,2,1>, q<6,0,1>, q<6,0,0>, q<16,1,1> x pruning 0,\n"
@@ -27,7 +29,9 @@ constexpr const char* kHelp =
     "[\"plane\"]), ber, protection, mode, reps, eval_split (default test), epochs, seed.\n"
     "Run the same command again after an interruption (Ctrl-C, kill -9, a reboot, a full disk):\n"
     "nothing finished is recomputed. One batch per workspace at a time.\n"
-    "--dry-run lists the jobs, what the workspace already holds, and a rough time estimate.\n";
+    "--dry-run lists the jobs, what the workspace already holds, and a rough time estimate.\n"
+    "As each (scheme, pruning) group ends, its HTML report is written to\n"
+    "<workspace>/reports/<scheme dir>_prune_<P>.html (netsurf-cli report); --no-report skips it.\n";
 
 std::string duration(double s) {
     if (s < 0) return "?";
@@ -145,7 +149,8 @@ void BatchDisplay::finish() {
     m_lineOpen = false;
 }
 
-nlohmann::json summaryJson(const BatchSession& s, const RunSummary& r) {
+nlohmann::json summaryJson(const BatchSession& s, const RunSummary& r,
+                           const std::vector<std::string>& reports) {
     nlohmann::json failures = nlohmann::json::array();
     for (const JobState& j : s.runner().states())
         if (j.status == JobStatus::Failed) failures.push_back({{"id", j.id}, {"error", j.error}});
@@ -158,24 +163,31 @@ nlohmann::json summaryJson(const BatchSession& s, const RunSummary& r) {
             {"cancelled", r.cancelled},
             {"skipped", r.skipped},
             {"seconds", r.seconds},
-            {"failures", failures}};
+            {"failures", failures},
+            {"reports", reports}};
 }
 
-void printSummary(const BatchSession& s, const RunSummary& r) {
+void printSummary(const BatchSession& s, const RunSummary& r,
+                  const std::vector<std::string>& reports) {
     std::printf("batch      %s on %s\n", s.batchId().c_str(), s.workspace().string().c_str());
     std::printf("jobs       %zu done (%zu already in the workspace), %zu failed, %zu cancelled, "
                 "%zu skipped after a failure, %s\n",
                 r.done, r.reused, r.failed, r.cancelled, r.skipped, duration(r.seconds).c_str());
     for (const JobState& j : s.runner().states())
         if (j.status == JobStatus::Failed) std::printf("failed     %s: %s\n", j.id.c_str(), j.error.c_str());
+    for (const std::string& path : reports)
+        std::printf("report     %s\n", path.c_str());
     if (!r.complete())
         std::printf("rerun the same command to retry what did not finish; finished work is kept\n");
 }
 
-int runBatch(BatchSession& session, const CliArgs& args) {
+int runBatch(BatchSession& session, const CliArgs& args, const BatchConfig& config,
+             const DatasetOptions& data) {
     for (const std::string& n : session.notes())
         printWarning(n);
     BatchDisplay display(session.runner(), args.flag("quiet"));
+    GroupReports reports(config, session.runner(), session.workspace(), data,
+                         !args.flag("no-report"), args.flag("quiet"));
     auto queue = session.runner().subscribe(100000);
     std::optional<Result<RunSummary>> result;
     std::atomic<bool> finished = false;
@@ -183,19 +195,25 @@ int runBatch(BatchSession& session, const CliArgs& args) {
         result.emplace(session.run(installInterruptHandler()));
         finished = true;
     });
+    const auto show = [&] {
+        const std::vector<JobEvent> events = queue->drain();
+        display.show(events);
+        reports.update(session.runner().states());
+    };
     while (!finished) {
         queue->waitFor(std::chrono::milliseconds(200));
-        display.show(queue->drain());
+        show();
     }
     worker.join();
-    display.show(queue->drain());
+    show();
     display.finish();
     if (!*result) return reportError(result->error());
     const RunSummary& r = **result;
+    if (r.cancelled == 0) reports.finish();
     if (args.flag("json"))
-        printJson(summaryJson(session, r));
+        printJson(summaryJson(session, r, reports.written()));
     else
-        printSummary(session, r);
+        printSummary(session, r, reports.written());
     if (r.cancelled > 0) return 130;
     return r.complete() ? 0 : 1;
 }
@@ -205,7 +223,7 @@ int runBatch(BatchSession& session, const CliArgs& args) {
 int cmdBatch(const Args& raw) {
     auto args = CliArgs::parse(
         raw, {.valued = {"config", "workspace", "threads", "data-dir", "smartpixel-dir"},
-              .flags = {"dry-run", "json", "quiet", "help"}});
+              .flags = {"dry-run", "json", "quiet", "help", "no-report"}});
     if (!args) return reportError(args.error());
     if (args->flag("help")) {
         std::printf("%s", kHelp);
@@ -225,7 +243,7 @@ int cmdBatch(const Args& raw) {
     }
     auto session = BatchSession::open(*config, options);
     if (!session) return reportError(session.error());
-    return runBatch(**session, *args);
+    return runBatch(**session, *args, *config, options.data);
 }
 
 } // namespace netsurf::cli
