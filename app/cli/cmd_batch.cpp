@@ -19,12 +19,13 @@ namespace {
 constexpr const char* kHelp =
     "usage: netsurf-cli batch [--config sweep.json] [--workspace DIR] [--dry-run] [--threads T]\n"
     "                         [--data-dir DIR] [--smartpixel-dir DIR] [--quiet] [--json]\n"
-    "Runs a whole sweep as a graph of jobs (train → rank → inject → compare per model) on the\n"
-    "workspace, recording them in <workspace>/netsurf-jobs.sqlite. Without --config: the seed\n"
-    "notebook's sweep (4 benchmarks x q<6,2,1>, q<6,0,1>, q<6,0,0>, q<16,1,1> x pruning 0,\n"
+    "Runs a whole sweep as a graph of jobs (train → profile, rank → inject → compare per model)\n"
+    "on the workspace, recording them in <workspace>/netsurf-jobs.sqlite. Without --config: the\n"
+    "seed notebook's sweep (4 benchmarks x q<6,2,1>, q<6,0,1>, q<6,0,0>, q<16,1,1> x pruning 0,\n"
     "0.125, 0.25 x 10 methods incl. oracle x BER 0.001..0.15 x protection 0.01..0.4). A JSON\n"
     "config overrides any of: benchmarks, quantizations, prunings, methods, orders (default\n"
-    "[\"plane\"]), ber, protection, mode, reps, eval_split (default test), epochs, seed.\n"
+    "[\"plane\"]), ber, protection, mode, reps, eval_split (default test), epochs, seed,\n"
+    "profile (false, or {\"samples\": N}; default every training row).\n"
     "Run the same command again after an interruption (Ctrl-C, kill -9, a reboot, a full disk):\n"
     "nothing finished is recomputed. One batch per workspace at a time.\n"
     "--dry-run lists the jobs, what the workspace already holds, and a rough time estimate.\n";
