@@ -31,7 +31,7 @@ void printUsage() {
         "  profile       robustness profile of a model before and after training\n"
         "  report        the HTML report of a scheme and pruning (every benchmark, all tabs)\n"
         "  bench         benchmarks of NetSurf's own speed (bench train, bench rank)\n"
-        "  batch         a whole sweep as a graph of jobs (train, rank, inject, compare), "
+        "  batch         a whole sweep as a graph of jobs (train, profile, rank, inject, compare), "
         "resumable\n"
         "  jobs          the jobs of a workspace and the progress of its running batch\n"
         "\n"

@@ -16,6 +16,8 @@
 #include "engine/inject/results_store.h"
 #include "engine/runner/batch_config.h"
 #include "engine/runner/batch_jobs.h"
+#include "engine/runner/batch_session.h"
+#include "engine/runner/job_database.h"
 
 using namespace netsurf;
 using nlohmann::json;
@@ -96,6 +98,19 @@ private slots:
                                   << "sweep.json is not a JSON object";
         QTest::newRow("epochs") << R"({"epochs": 0})"
                                 << "\"epochs\" must be an integer";
+        QTest::newRow("profile off") << R"({"profile": false})"
+                                     << "";
+        QTest::newRow("profile samples") << R"({"profile": {"samples": 500}})"
+                                         << "";
+        QTest::newRow("profile number")
+            << R"({"profile": 500})"
+            << "sweep.json: \"profile\" must be true, false or {\"samples\": N}, found '500'";
+        QTest::newRow("profile samples 0")
+            << R"({"profile": {"samples": 0}})"
+            << "sweep.json: \"profile.samples\" must be an integer between 1 and 100000000, found '0'";
+        QTest::newRow("profile unknown key")
+            << R"({"profile": {"rows": 5}})"
+            << "sweep.json: unknown key 'rows' in \"profile\" (expected samples)";
     }
     void configParsing() {
         QFETCH(QString, config);
@@ -115,6 +130,49 @@ private slots:
                  c.error().message.c_str());
     }
 
+    // One profile job per model, right after its train job and depending on it only; the config
+    // sets its rows or turns profiles off; the config JSON round-trips.
+    void profileJobPerModel() {
+        auto c = parseBatchConfig(kConfig, "sweep.json");
+        QVERIFY(c.ok());
+        const std::vector<JobSpec> jobs = buildBatchJobs(*c, {.workspace = "/tmp/ws"});
+        std::size_t trains = 0, profiles = 0;
+        for (std::size_t i = 0; i < jobs.size(); ++i) {
+            if (jobs[i].kind == JobKind::Train) ++trains;
+            if (jobs[i].kind != JobKind::Profile) continue;
+            ++profiles;
+            QVERIFY(i > 0 && jobs[i - 1].kind == JobKind::Train);
+            QCOMPARE(jobs[i].dependsOn, std::vector<std::string>{jobs[i - 1].id});
+            QCOMPARE("profile:" + jobs[i - 1].id.substr(6), jobs[i].id);
+            QCOMPARE(jobs[i].params["samples"].get<std::size_t>(), std::size_t(0));
+            QVERIFY(jobs[i].estimatedSeconds > 0);
+        }
+        QCOMPARE(trains, std::size_t(2));
+        QCOMPARE(profiles, trains);
+        QCOMPARE(jobs[1].id, std::string("profile:autompg/q6_2_1/prune_0.125"));
+        for (const JobSpec& s : jobs) // nothing else waits for the profile
+            for (const std::string& d : s.dependsOn)
+                QVERIFY(d.rfind("profile:", 0) != 0);
+        // mnist_fnn on its 7 200 training rows: 2.4 s measured
+        QVERIFY(estimateProfileSeconds("mnist_fnn", 0) > 1.2 &&
+                estimateProfileSeconds("mnist_fnn", 0) < 5);
+
+        json off = json::parse(kConfig);
+        off["profile"] = false;
+        c = parseBatchConfig(off.dump(), "sweep.json");
+        QVERIFY(c.ok() && !c->profile);
+        QCOMPARE(buildBatchJobs(*c, {.workspace = "/tmp/ws"}).size(), std::size_t(12));
+        QCOMPARE(batchConfigJson(*c)["profile"], json(false));
+        off["profile"] = {{"samples", 40}};
+        c = parseBatchConfig(off.dump(), "sweep.json");
+        QVERIFY(c.ok() && c->profile);
+        QCOMPARE(c->profileSamples, std::size_t(40));
+        QCOMPARE(buildBatchJobs(*c, {.workspace = "/tmp/ws"})[1].params["samples"], json(40));
+        const auto again = parseBatchConfig(batchConfigJson(*c).dump(), "db");
+        QVERIFY(again.ok());
+        QCOMPARE(again->profileSamples, std::size_t(40));
+    }
+
     void badConfigIsAOneLineUsageError() {
         QTemporaryDir dir;
         const test::Run r = batch(writeConfig(dir, R"({"methods": ["nope"]})"), dir.path());
@@ -128,7 +186,8 @@ private slots:
         const test::Run r = batch(writeConfig(dir, kConfig), dir.path(), {"--dry-run", "--json"});
         QCOMPARE(r.code, 0);
         const json j = json::parse(r.out.toStdString());
-        QCOMPARE(j["jobs"].size(), std::size_t(12)); // per model: train, 2×(rank, inject), compare
+        // per model: train, profile, 2×(rank, inject), compare
+        QCOMPARE(j["jobs"].size(), std::size_t(14));
         QVERIFY(j["estimated_seconds"].get<double>() > 0);
         QCOMPARE(j["jobs"][0]["id"].get<std::string>(),
                  std::string("train:autompg/q6_2_1/prune_0.125"));
@@ -169,7 +228,7 @@ private slots:
         r = test::cli({"jobs", "--workspace", twice, "--json"});
         QCOMPARE(r.code, 0);
         const json jobs = json::parse(r.out.toStdString());
-        QCOMPARE(jobs["jobs"].size(), std::size_t(12));
+        QCOMPARE(jobs["jobs"].size(), std::size_t(14));
         for (const json& j : jobs["jobs"])
             QCOMPARE(j["status"].get<std::string>(), std::string("done"));
         QCOMPARE(jobs["batch"]["status"].get<std::string>(), std::string("done"));
@@ -266,6 +325,87 @@ private slots:
             QVERIFY(!std::holds_alternative<SweepRowsProduced>(e.data));
     }
 
+    // The profile job writes both files for the model; run again it reuses them (untouched);
+    // after the model changed it computes them anew; dry run and rebuild see them done.
+    void profileJobWritesReusesAndRecomputes() {
+        QTemporaryDir dir;
+        auto c = parseBatchConfig(R"({"benchmarks": ["autompg"], "quantizations": ["q<6,2,1>"],
+            "prunings": [0], "methods": ["random"], "epochs": 2, "profile": {"samples": 60}})",
+                                  "config");
+        QVERIFY(c.ok());
+        const BatchJobsOptions options{.workspace = dir.path().toStdString()};
+        const auto modelJobs = [&] { // train and profile only
+            std::vector<JobSpec> jobs = buildBatchJobs(*c, options);
+            std::erase_if(jobs, [](const JobSpec& s) {
+                return s.kind != JobKind::Train && s.kind != JobKind::Profile;
+            });
+            return jobs;
+        };
+        const std::string id = "profile:autompg/q6_2_1/prune_0";
+        // runs the graph; whether the profile job found its files, its progress seen
+        const auto run = [&](bool* reused, bool* progressed) {
+            JobRunner runner(modelJobs(), {.threads = 2});
+            auto q = runner.subscribe(100000);
+            const RunSummary s = runner.run();
+            if (s.failed && runner.states().front().error.find("cars.json") != std::string::npos)
+                return false;
+            for (const JobEvent& e : q->drain()) {
+                if (e.jobId != id) continue;
+                if (const auto* st = std::get_if<JobStateChanged>(&e.data))
+                    if (st->status == JobStatus::Done) *reused = st->reusedFiles;
+                *progressed |= std::holds_alternative<JobProgress>(e.data);
+            }
+            return s.complete();
+        };
+        bool reused = true, progressed = false;
+        const bool ran = run(&reused, &progressed);
+        if (!ran && !fs::exists(test::tempPath(dir, "autompg/q6_2_1/prune_0/model.json")))
+            QSKIP("Auto-MPG is not installed here");
+        QVERIFY(ran);
+        QVERIFY(!reused && progressed);
+        const fs::path modelDir = test::tempPath(dir, "autompg/q6_2_1/prune_0");
+        const auto readJson = [](const fs::path& f) { return json::parse(*readFile(f)); };
+        json post = readJson(modelDir / "profile_post.json");
+        QCOMPARE(readJson(modelDir / "profile_pre.json")["stage"], json("pre"));
+        QCOMPARE(post["samples_requested"], json(60));
+        QCOMPARE(post["samples"], json(60));
+        const auto written = fs::last_write_time(modelDir / "profile_post.json");
+        QCOMPARE(planBatch(modelJobs())[1].present, std::string("done"));
+
+        // again: reused, nothing rewritten
+        QVERIFY(run(&reused, &progressed) && reused);
+        QVERIFY(fs::last_write_time(modelDir / "profile_post.json") == written);
+
+        // another number of rows, or another model.json: computed anew
+        c->profileSamples = 50;
+        QCOMPARE(planBatch(modelJobs())[1].present, std::string("missing"));
+        QVERIFY(run(&reused, &progressed) && !reused);
+        QCOMPARE(readJson(modelDir / "profile_post.json")["samples"], json(50));
+        const std::string before = post["model_checksum"].get<std::string>();
+        QVERIFY(atomicWriteFile(modelDir / "model.json", *readFile(modelDir / "model.json") + "\n"));
+        QCOMPARE(planBatch(modelJobs())[1].present, std::string("missing"));
+        QVERIFY(run(&reused, &progressed) && !reused);
+        post = readJson(modelDir / "profile_post.json");
+        QVERIFY(post["model_checksum"].get<std::string>() != before);
+
+        // the job database rebuilt from the files: train and profile done
+        auto rebuilt = rebuildJobDatabase(dir.path().toStdString());
+        QVERIFY(rebuilt.ok());
+        QCOMPARE(*rebuilt, std::size_t(2));
+        const test::Run r = test::cli({"jobs", "--workspace", dir.path(), "--json"});
+        QCOMPARE(r.code, 0);
+        const json jobs = json::parse(r.out.toStdString())["jobs"];
+        QCOMPARE(jobs[1]["id"], json(id));
+        QCOMPARE(jobs[1]["kind"], json("profile"));
+        QCOMPARE(jobs[1]["status"], json("done"));
+        QCOMPARE(jobs[1]["depends_on"], json::array({"train:autompg/q6_2_1/prune_0"}));
+        // a damaged profile file is not a done job
+        QVERIFY(atomicWriteFile(modelDir / "profile_pre.json", "{\"stage\": \"pre\"}"));
+        rebuilt = rebuildJobDatabase(dir.path().toStdString());
+        QVERIFY(rebuilt.ok());
+        QCOMPARE(*rebuilt, std::size_t(1));
+    }
+
     void jobDatabaseSchemaDamageAndRebuild() {
         QTemporaryDir dir;
         const QString config = writeConfig(dir, R"({"benchmarks": ["autompg"],
@@ -298,14 +438,17 @@ private slots:
         r = test::cli({"jobs", "--workspace", dir.path(), "--rebuild", "--json"});
         QCOMPARE(r.code, 0);
         QCOMPARE(json::parse(r.out.toStdString())["jobs"].get<int>(),
-                 4); // train, rank, inject, compare
+                 5); // train, profile, rank, inject, compare
         r = test::cli({"jobs", "--workspace", dir.path(), "--json"});
         QCOMPARE(r.code, 0);
         const json jobs = json::parse(r.out.toStdString())["jobs"];
-        QCOMPARE(jobs.size(), std::size_t(4));
-        QCOMPARE(jobs[2]["id"].get<std::string>(),
+        QCOMPARE(jobs.size(), std::size_t(5));
+        for (const json& j : jobs)
+            QCOMPARE(j["status"].get<std::string>(), std::string("done"));
+        QCOMPARE(jobs[1]["id"].get<std::string>(), std::string("profile:autompg/q6_2_1/prune_0"));
+        QCOMPARE(jobs[3]["id"].get<std::string>(),
                  std::string("inject:autompg/q6_2_1/prune_0/random-global-s0/montecarlo-test"));
-        QCOMPARE(jobs[2]["depends_on"][0].get<std::string>(),
+        QCOMPARE(jobs[3]["depends_on"][0].get<std::string>(),
                  std::string("rank:autompg/q6_2_1/prune_0/random-global-s0"));
         QCOMPARE(batch(config, dir.path()).code, 0); // the rebuilt database serves the next batch
     }

@@ -1,7 +1,7 @@
 // The robustness profile page on a model trained by the CLI: without profile files it says so
 // and offers "Compute profile", which runs the profile job off the GUI thread and then shows the
 // statistics (the files' numbers), the distributions and the Lorenz curves; a damaged file is a
-// message, never a crash.
+// message, never a crash. A run's profile job for the shown model reloads the page when it ends.
 #include "cli_runner.h"
 #include "test_support.h"
 
@@ -12,7 +12,9 @@
 #include <QTemporaryDir>
 #include <qcustomplot.h>
 
+#include "app/core/job_controller.h"
 #include "engine/analysis/profile.h"
+#include "engine/runner/batch_jobs.h"
 #include "widgets/compare/plot_style.h"
 #include "widgets/profile/profile_page.h"
 
@@ -80,6 +82,37 @@ private slots:
         QTRY_VERIFY(page.ready());
         QVERIFY2(page.message().contains("profile_post.json is not a profile file"),
                  qPrintable(page.message()));
+    }
+
+    void reloadsWhenAProfileJobEnds() {
+        QTemporaryDir ws;
+        test::Run r = test::cli({"train", "--benchmark", "autompg", "--quant", "q<6,2,1>",
+                                 "--pruning", "0", "--epochs", "2", "--quiet"},
+                                ws.path());
+        if (r.code == 1 && r.err.contains("cars.json")) QSKIP("Auto-MPG is not installed here");
+        QCOMPARE(r.code, 0);
+        ProfilePage page;
+        app::JobController controller;
+        page.setController(&controller);
+        page.showModel({.benchmark = "autompg",
+                        .scheme = QuantScheme(),
+                        .pruning = 0,
+                        .workspace = ws.path().toStdString()});
+        QTRY_VERIFY(page.ready());
+        QVERIFY2(page.message().contains("no robustness profile yet"), qPrintable(page.message()));
+
+        // the batch's profile job of this model (its train job is done: run it alone)
+        auto c = parseBatchConfig(R"({"benchmarks": ["autompg"], "quantizations": ["q<6,2,1>"],
+            "prunings": [0], "methods": ["random"], "epochs": 2, "profile": {"samples": 40}})",
+                                  "config");
+        QVERIFY(c.ok());
+        std::vector<JobSpec> jobs = buildBatchJobs(*c, {.workspace = ws.path().toStdString()});
+        std::erase_if(jobs, [](const JobSpec& s) { return s.kind != JobKind::Profile; });
+        QCOMPARE(jobs.size(), std::size_t(1));
+        jobs[0].dependsOn.clear();
+        QVERIFY(controller.startJobs(std::move(jobs), {.threads = 2}));
+        QTRY_VERIFY_WITH_TIMEOUT(page.ready() && page.message().isEmpty(), 60000);
+        QCOMPARE(page.distributionSelector()->count(), int(profileDistributionNames().size()));
     }
 };
 

@@ -43,7 +43,7 @@ void require(bool cond, const std::string& what) {
 const std::vector<std::string>& configKeys() {
     static const std::vector<std::string> keys{
         "benchmarks", "quantizations", "prunings", "methods",    "orders", "ber",
-        "protection", "mode",          "reps",     "eval_split", "epochs", "seed"};
+        "protection", "mode",          "reps",     "eval_split", "epochs", "seed", "profile"};
     return keys;
 }
 
@@ -105,6 +105,24 @@ void applyModelKeys(const json& j, BatchConfig& c) {
     if (j.contains("epochs")) c.epochs = int(integerOf(j["epochs"], "epochs", 1, 100000));
 }
 
+// "profile": true / false, or {"samples": N} (N ≥ 1 rows of the training split).
+void applyProfileKey(const json& j, BatchConfig& c) {
+    if (!j.contains("profile")) return;
+    const json& v = j["profile"];
+    require(v.is_boolean() || v.is_object(),
+            "\"profile\" must be true, false or {\"samples\": N}, found " + quoteValue(v.dump()));
+    if (v.is_boolean()) {
+        c.profile = v.get<bool>();
+        return;
+    }
+    for (const auto& [key, value] : v.items())
+        require(key == "samples",
+                "unknown key " + quoteValue(key) + " in \"profile\" (expected samples)");
+    c.profile = true;
+    if (v.contains("samples"))
+        c.profileSamples = std::size_t(integerOf(v["samples"], "profile.samples", 1, 100000000));
+}
+
 void applyRankKeys(const json& j, BatchConfig& c) {
     if (j.contains("methods"))
         c.methods = listOf<RankMethod>(j["methods"], "methods", [](const json& v) {
@@ -159,6 +177,7 @@ Result<BatchConfig> parseBatchConfig(std::string_view text, const std::string& s
         applyModelKeys(j, c);
         applyRankKeys(j, c);
         applySweepKeys(j, c);
+        applyProfileKey(j, c);
     } catch (const ConfigError& e) {
         return Error::usage(source + ": " + e.what);
     }
@@ -185,6 +204,9 @@ json batchConfigJson(const BatchConfig& c) {
     j["eval_split"] = c.evalSplit;
     j["epochs"] = c.epochs ? json(*c.epochs) : json();
     j["seed"] = c.seed;
+    j["profile"] = !c.profile || c.profileSamples == 0
+                       ? json(c.profile)
+                       : json{{"samples", c.profileSamples}};
     return j;
 }
 

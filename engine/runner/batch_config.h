@@ -5,7 +5,7 @@
 //   {"benchmarks": ["mnist_fnn", …], "quantizations": ["q<6,2,1>", …], "prunings": [0, 0.125],
 //    "methods": ["qpolargrad", …], "orders": ["plane"], "ber": [0.001, …],
 //    "protection": [0.01, …], "mode": "exhaustive", "reps": 50, "eval_split": "test",
-//    "epochs": 5, "seed": 0}
+//    "epochs": 5, "seed": 0, "profile": {"samples": 2000}}
 //
 // Every key is optional; an unknown key, a malformed value, an empty or repeated list or an
 // unknown benchmark / scheme / method / order is refused with one sentence naming the config
@@ -35,6 +35,11 @@ struct BatchConfig {
     std::string evalSplit = "test"; // "test" or "train"
     std::optional<int> epochs;      // every benchmark's; unset: each benchmark's default
     std::uint64_t seed = 0;         // of training, rankings and flips (= sweep.seed)
+    // A profile job per model ("profile": false turns them off) on the first profileSamples
+    // rows of its training split ("profile": {"samples": N}; 0 = all, netsurf-cli profile's
+    // default).
+    bool profile = true;
+    std::size_t profileSamples = 0;
 };
 
 // The seed notebook's sweep: fashion_mnist_fnn, mnist_fnn, autompg, smartpixel_small ×

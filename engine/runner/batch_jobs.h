@@ -1,6 +1,6 @@
 #pragma once
 // The job graph of a batch (batch_config.h): per model (benchmark, scheme, pruning) one train
-// job; per ranking (method, order — methods that ignore the order rank once) a rank job after
+// job and, after it, a profile job (unless the config turns profiles off); per ranking (method, order — methods that ignore the order rank once) a rank job after
 // the train job and an inject job after the rank job; per model a compare job after its inject
 // jobs. Nothing trains or ranks as a side effect: the rank job requires the trained model and
 // the inject job the ranking. Every job reuses what the workspace already holds, so a graph run
@@ -11,6 +11,7 @@
 //   rank:<benchmark>/<scheme dir>/<pruning dir>/<method>-<order>-s<seed>
 //   inject:<benchmark>/<scheme dir>/<pruning dir>/<method>-<order>-s<seed>/<mode>-<split>
 //   compare:<benchmark>/<scheme dir>/<pruning dir>
+//   profile:<benchmark>/<scheme dir>/<pruning dir>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -35,6 +36,8 @@ std::string modelKey(const std::string& benchmark, const QuantScheme& scheme, do
 // in docs/benchmarks.md, for progress weights, ETAs and --dry-run; within a factor of a few.
 double estimateTrainSeconds(const std::string& benchmark, int epochs);
 double estimateRankSeconds(const std::string& benchmark, RankMethod method);
+// samples: rows of the training split the profile uses (0 = all).
+double estimateProfileSeconds(const std::string& benchmark, std::size_t samples);
 double estimateInjectSeconds(const std::string& benchmark, const SweepConfig& sweep,
                              const std::string& evalSplit);
 

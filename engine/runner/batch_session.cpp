@@ -10,6 +10,7 @@
 
 #include "engine/core/file_io.h"
 #include "engine/core/sha256.h"
+#include "engine/jobs/profile_job.h"
 #include "engine/rank/ranking.h"
 #include "engine/storage/model_file.h"
 #include "engine/storage/ranking_file.h"
@@ -100,6 +101,13 @@ PlannedJob planOne(const JobSpec& s) {
     case JobKind::Compare:
         if (fs::exists(paths.modelDir / "comparison.csv")) out.present = "done";
         break;
+    case JobKind::Profile: {
+        // current only for this model.json and this number of rows, as the job itself checks
+        auto sum = sha256File(paths.modelDir / "model.json");
+        if (sum && profileFilesCurrent(paths.modelDir, *sum, s.params.value("samples", 0ULL)))
+            done();
+        break;
+    }
     }
     return out;
 }

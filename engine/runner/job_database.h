@@ -78,7 +78,8 @@ private:
 
 // Replaces the database by one rebuilt from the workspace's files: a model.json is a done train
 // job, a ranking file a done rank job, a results.csv a done inject job (its coverage as found), a
-// comparison.csv a done compare job. Returns the number of jobs found.
+// comparison.csv a done compare job, profile files current for the model.json beside them a done
+// profile job. Returns the number of jobs found.
 Result<std::size_t> rebuildJobDatabase(const std::filesystem::path& workspace);
 
 } // namespace netsurf

@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/core/file_io.h"
+#include "engine/core/sha256.h"
+#include "engine/jobs/profile_job.h"
 #include "engine/model/benchmarks.h"
 #include "engine/runner/job_database.h"
 
@@ -33,6 +35,15 @@ std::string rankKey(const json& h) {
            std::to_string(h.value("seed", std::uint64_t(0)));
 }
 
+// profile_post.json when both profile files are current for the model.json beside them (any
+// number of rows: the config that asked for them is not known here), else null.
+json currentProfile(const fs::path& dir) {
+    auto sum = sha256File(dir / "model.json");
+    if (!sum || !profileFilesCurrent(dir, *sum, std::nullopt)) return nullptr;
+    auto text = readFile(dir / "profile_post.json");
+    return text ? json::parse(*text, nullptr, false) : json();
+}
+
 // The jobs of one model directory <benchmark>/<scheme dir>/<pruning dir>.
 void scanModel(const fs::path& dir, const std::string& key, std::vector<JobRow>& rows) {
     const std::string trainId = "train:" + key;
@@ -40,6 +51,12 @@ void scanModel(const fs::path& dir, const std::string& key, std::vector<JobRow>&
                        {"scheme_dir", dir.parent_path().filename().string()},
                        {"pruning_dir", dir.filename().string()}};
     if (fs::exists(dir / "model.json")) rows.push_back({trainId, "train", "done", {}, base.dump()});
+    if (const json p = currentProfile(dir); !p.is_null()) {
+        json params = base;
+        params["samples"] = p.value("samples_requested", std::size_t(0));
+        rows.push_back({"profile:" + key, "profile", "done", {trainId}, params.dump(), "", "", 0,
+                        "", str(p, "engine_version")});
+    }
     for (const fs::path& f : sortedEntries(dir / "rankings", false)) {
         const json h = readJsonHeader(f);
         if (f.extension() != ".csv" || str(h, "format") != "netsurf-ranking") continue;

@@ -12,6 +12,8 @@ const char* toString(JobKind kind) {
         return "inject";
     case JobKind::Compare:
         return "compare";
+    case JobKind::Profile:
+        return "profile";
     }
     return "?";
 }

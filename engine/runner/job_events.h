@@ -14,8 +14,8 @@
 
 namespace netsurf {
 
-enum class JobKind { Train, Rank, Inject, Compare };
-const char* toString(JobKind kind); // "train", "rank", "inject", "compare"
+enum class JobKind { Train, Rank, Inject, Compare, Profile };
+const char* toString(JobKind kind); // "train", "rank", "inject", "compare", "profile"
 
 // pending → running → done | failed | cancelled; pending → skipped when a dependency did not
 // finish (failed, cancelled or skipped itself).

@@ -8,8 +8,10 @@
 #include <QSplitter>
 #include <QTableWidget>
 
+#include "app/core/job_controller.h"
 #include "engine/analysis/profile_stats.h"
 #include "engine/jobs/profile_job.h"
+#include "engine/runner/batch_jobs.h"
 #include "widgets/compare/plot_style.h"
 #include "widgets/compare/selectors.h"
 #include "widgets/profile/profile_plots.h"
@@ -69,6 +71,19 @@ void ProfilePage::setReady(bool ready) {
     if (ready == m_ready) return;
     m_ready = ready;
     emit readyChanged();
+}
+
+void ProfilePage::setController(app::JobController* controller) {
+    if (m_controller) disconnect(m_controller, nullptr, this, nullptr);
+    Page::setController(controller);
+    if (!controller) return;
+    connect(controller, &app::JobController::jobStateChanged, this,
+            [this](const QString& id, const JobStateChanged& s) {
+                if (s.status == JobStatus::Done && m_haveModel &&
+                    id.toStdString() ==
+                        "profile:" + modelKey(m_model.benchmark, m_model.scheme, m_model.pruning))
+                    load();
+            });
 }
 
 void ProfilePage::showModel(const ModelSelector& model) {

@@ -4,7 +4,8 @@
 // pre/post divergence, the two distributions as density histograms and their Lorenz curves with
 // the Gini coefficients. Reads profile_pre.json / profile_post.json (netsurf-cli profile); when
 // they are missing, "Compute profile" runs the profile job in Qt's thread pool (the window stays
-// live; a newer selection drops the result).
+// live; a newer selection drops the result). A run's profile job for the shown model that ends
+// reloads the files.
 #include <QList>
 #include <nlohmann/json.hpp>
 
@@ -29,6 +30,8 @@ public:
     QString pageName() const override { return QStringLiteral("profile"); }
     QString title() const override { return tr("Robustness profile"); }
     void showModel(const ModelSelector& model) override;
+    // A run's profile job of the shown model that ends done reloads its files.
+    void setController(app::JobController* controller) override;
     bool ready() const override { return m_ready; }
     QList<QCustomPlot*> plots() const override;
 

@@ -6,6 +6,7 @@
 #include <qcustomplot.h>
 
 #include "engine/analysis/profile_stats.h"
+#include "engine/jobs/profile_job.h"
 #include "widgets/compare/plot_style.h"
 
 namespace netsurf::widgets {
@@ -13,43 +14,6 @@ namespace netsurf::widgets {
 namespace {
 
 const QColor kPre(120, 120, 120), kPost(0, 114, 178); // grey before, blue after training
-
-// What the page draws from a profile file, checked once so that drawing never meets a surprise.
-bool wellFormed(const nlohmann::json& j, bool post) {
-    if (!j.is_object() || !j.contains("samples") || !j["samples"].is_number_unsigned() ||
-        !j.contains("distributions") || !j["distributions"].is_object())
-        return false;
-    if (post && !(j.contains("divergence_from_pre") && j["divergence_from_pre"].is_object()))
-        return false;
-    for (const auto& [name, d] : j["distributions"].items()) {
-        if (!d.is_object() || !d.contains("n") || !d["n"].is_number_unsigned()) return false;
-        for (const std::string& s : statisticNames())
-            if (!d.contains(s) || !(d[s].is_number() || d[s].is_null())) return false;
-        if (!d.contains("lorenz") || !d["lorenz"].is_array()) return false;
-        for (const auto& p : d["lorenz"])
-            if (!p.is_array() || p.size() != 2 || !p[0].is_number() || !p[1].is_number())
-                return false;
-        if (!d.contains("histogram") || !d["histogram"].is_object()) return false;
-        const auto& h = d["histogram"];
-        if (!h.contains("edges") || !h.contains("counts") || !h["edges"].is_array() ||
-            !h["counts"].is_array() ||
-            (!h["counts"].empty() && h["edges"].size() != h["counts"].size() + 1))
-            return false;
-        for (const auto& v : h["edges"])
-            if (!v.is_number()) return false;
-        for (const auto& v : h["counts"])
-            if (!v.is_number_unsigned()) return false;
-        if (post) {
-            const auto& div = j["divergence_from_pre"];
-            if (!div.contains(name) || !div[name].is_object() ||
-                !div[name].contains("difference") || !div[name]["difference"].is_object())
-                return false;
-            for (const char* k : {"cosine", "gini_shift", "symmetric_kl"})
-                if (!div[name].contains(k)) return false;
-        }
-    }
-    return true;
-}
 
 // A density histogram as a step curve (the share of values per unit of x).
 QCPGraph* addHistogram(QCustomPlot* plot, const nlohmann::json& dist, const QString& name,
@@ -119,7 +83,7 @@ nlohmann::json readProfileFile(const std::filesystem::path& file, QString* error
     }
     nlohmann::json j = nlohmann::json::parse(f.readAll().toStdString(), nullptr, false);
     const bool post = file.filename() == "profile_post.json";
-    if (j.is_discarded() || !wellFormed(j, post)) {
+    if (j.is_discarded() || !profileFileWellFormed(j, post)) {
         *error = QObject::tr("%1 is not a profile file of this version (expected the output of "
                              "netsurf-cli profile; run it again, or Compute profile)")
                      .arg(f.fileName());
