@@ -29,6 +29,7 @@ void printUsage() {
         "  protect       export the protected bits of a ranking (JSON, CSV, C header)\n"
         "  rank-quality  judge every ranking present against the exact oracle\n"
         "  profile       robustness profile of a model before and after training\n"
+        "  diagnose      diagnostics of a model: ROC/AUC, confusion, activations, tensors\n"
         "  report        the HTML report of a scheme and pruning (every benchmark, all tabs)\n"
         "  bench         benchmarks of NetSurf's own speed (bench train, bench rank)\n"
         "  batch         a whole sweep as a graph of jobs (train, profile, rank, inject, compare), "
@@ -67,6 +68,7 @@ int main(int argc, char** argv) {
     if (cmd == "rank") return cmdRank(args);
     if (cmd == "rank-quality") return cmdRankQuality(args);
     if (cmd == "profile") return cmdProfile(args);
+    if (cmd == "diagnose") return cmdDiagnose(args);
     if (cmd == "report") return cmdReport(args);
     if (cmd == "inject") return cmdInject(args);
     if (cmd == "protect") return cmdProtect(args);
@@ -77,5 +79,5 @@ int main(int argc, char** argv) {
     return reportError(netsurf::Error::usage(
         "unknown command " + netsurf::quoteValue(cmd) +
         " (expected datasets, quant, train, evaluate, rank, "
-        "rank-quality, profile, report, inject, compare, protect, bench, batch or jobs)"));
+        "rank-quality, profile, diagnose, report, inject, compare, protect, bench, batch or jobs)"));
 }

@@ -19,6 +19,14 @@ constexpr const char* kHelp =
     "or --seed is given and the existing model was trained otherwise, train refuses and\n"
     "--retrain replaces it.\n";
 
+// Time spent on the history's Fisher traces (0 for a reused model).
+double fisherSeconds(const TrainOutcome& o) {
+    double s = 0;
+    for (const EpochRecord& r : o.history)
+        s += r.fisherSeconds;
+    return s;
+}
+
 nlohmann::json outcomeJson(const TrainOutcome& o) {
     const Model& m = o.file.model;
     const ModelProvenance& p = o.file.provenance;
@@ -40,6 +48,7 @@ nlohmann::json outcomeJson(const TrainOutcome& o) {
             {"early_stopped", p.earlyStopped},
             {"threads", p.threads},
             {"seconds", p.trainSeconds},
+            {"fisher_seconds", fisherSeconds(o)},
             {"samples_per_second", o.samplesPerSecond},
             {"test",
              {{"split", "test"},

@@ -15,6 +15,7 @@ int cmdEvaluate(const Args& args);
 int cmdRank(const Args& args);
 int cmdRankQuality(const Args& args);
 int cmdProfile(const Args& args);
+int cmdDiagnose(const Args& args);
 int cmdReport(const Args& args);
 int cmdInject(const Args& args);
 int cmdProtect(const Args& args);

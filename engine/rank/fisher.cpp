@@ -121,6 +121,19 @@ Gradients empiricalFisherDiagonal(const SurrogateCurvature& sc) {
     return f;
 }
 
+double empiricalFisherTrace(const Model& model, const MatrixRM& X, const Eigen::VectorXd& y) {
+    const SurrogateCurvature curvature(model, X, y);
+    const Gradients f = empiricalFisherDiagonal(curvature);
+    double trace = 0; // in population order (tensor order, index ascending), as the profile sums
+    for (std::size_t t = 0; t < model.tensors.size(); ++t) {
+        const Tensor& tensor = model.tensors[t];
+        if (!tensor.trainable) continue;
+        for (Eigen::Index i = 0; i < tensor.size(); ++i)
+            if (tensor.kept(i)) trace += f[t][i];
+    }
+    return trace;
+}
+
 std::optional<Gradients> exactHessianDiagonal(const SurrogateCurvature& sc) {
     const Model& m = sc.model();
     const std::optional<std::size_t> top = headInputLayer(m);

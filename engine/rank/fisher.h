@@ -17,6 +17,11 @@ namespace netsurf {
 // Σ_s (f_s g_s)² needs no per-sample storage: e.g. dense kernel ((X∘X)ᵀ·(dZ∘dZ))[i,j].
 Gradients empiricalFisherDiagonal(const SurrogateCurvature& curvature);
 
+// Trace of the empirical Fisher over the bit population `all` (every kept trainable entry):
+// Σ_p F_p summed in population order — the `fisher` ranking's fisher_trace and the robustness
+// profile's. X: N×inputs, normalized; runs in the caller's task arena.
+double empiricalFisherTrace(const Model& model, const MatrixRM& X, const Eigen::VectorXd& y);
+
 // Exact diagonal of ∇²J per tensor, when the network is a piecewise-linear body (dense,
 // apply_alpha, batchnorm on moving statistics, clipped ReLU) under a head of softmax +
 // cross-entropy (softmax last) or MSE (no softmax). Each parameter enters the body affinely and

@@ -6,7 +6,9 @@
 
 #include "engine/core/rng.h"
 #include "engine/model/evaluate.h"
+#include "engine/model/input_grid.h"
 #include "engine/model/network.h"
+#include "engine/rank/fisher.h"
 #include "engine/train/optimizer.h"
 #include "engine/train/pruning.h"
 
@@ -56,6 +58,7 @@ struct EpochState {
     MatrixRM outputs; // training outputs of the epoch, in batch order
     Eigen::VectorXd labels;
     double objective = 0;
+    double penalty = 0; // range penalty part of the objective
 };
 
 // One pass over the shuffled training split.
@@ -68,6 +71,7 @@ Status runEpoch(const BenchmarkSpec& spec, const MatrixRM& Xn, const Eigen::Vect
     st.outputs.resize(n, model.outputs);
     st.labels.resize(n);
     st.objective = 0;
+    st.penalty = 0;
     ForwardCache cache;
     MatrixRM Xb, dOut;
     Eigen::VectorXd yb;
@@ -95,8 +99,10 @@ Status runEpoch(const BenchmarkSpec& spec, const MatrixRM& Xn, const Eigen::Vect
         st.outputs.middleRows(b0, bs) = cache.output();
         st.labels.segment(b0, bs) = yb;
         st.objective += (loss + cache.penalty) * double(bs);
+        st.penalty += cache.penalty * double(bs);
     }
     st.objective /= double(n);
+    st.penalty /= double(n);
     return {};
 }
 
@@ -108,7 +114,38 @@ std::string epochDetail(const EpochRecord& r, int epochs) {
     return buf;
 }
 
+// Means of the stored α and β over every channel of every apply_alpha layer (NaN without one).
+void alphaBetaMeans(const Model& model, EpochRecord& r) {
+    double alpha = 0, beta = 0;
+    Eigen::Index channels = 0;
+    for (const Layer& l : model.layers) {
+        if (l.kind != LayerKind::ApplyAlpha) continue;
+        alpha += model.tensors[std::size_t(l.alpha)].values.sum();
+        beta += model.tensors[std::size_t(l.beta)].values.sum();
+        channels += model.tensors[std::size_t(l.alpha)].size();
+    }
+    r.alphaMean = channels ? alpha / double(channels) : NAN;
+    r.betaMean = channels ? beta / double(channels) : NAN;
+}
+
+// The rows the history's Fisher trace is computed on: the first kFisherTraceRows of the
+// training split as evaluation inputs (what the robustness profile and the rankers see).
+struct FisherRows {
+    MatrixRM X;
+    Eigen::VectorXd y;
+};
+FisherRows fisherRows(const Model& model, const Split& train) {
+    const auto n = Eigen::Index(std::min(kFisherTraceRows, train.size()));
+    return {evaluationInputs(model, train.X.topRows(n)), train.y.head(n)};
+}
+
 } // namespace
+
+int fisherPeriod(std::size_t trainRows) {
+    if (trainRows == 0) return 1;
+    const double rows = double(std::min(kFisherTraceRows, trainRows));
+    return std::max(1, int(std::ceil(rows / (0.01 * double(trainRows)))));
+}
 
 double trainingFlopsPerSample(const Model& model) {
     double flops = 0;
@@ -139,6 +176,9 @@ Result<TrainResult> trainModel(const BenchmarkSpec& spec, const QuantScheme& sch
 
     Adam adam(spec.learningRate);
     EpochState st;
+    res.fisherEvery =
+        options.fisherEvery != 0 ? options.fisherEvery : fisherPeriod(splits.train.size());
+    const FisherRows fisher = fisherRows(model, splits.train);
     const int pruneEnd = std::min(spec.pruning.end, res.epochsConfigured);
     double bestVal = INFINITY;
     Model best = model;
@@ -168,6 +208,27 @@ Result<TrainResult> trainModel(const BenchmarkSpec& spec, const QuantScheme& sch
         }
         r.sparsity = model.kernelSparsity();
         r.learningRate = spec.learningRate;
+        r.rangePenalty = st.penalty;
+        alphaBetaMeans(model, r);
+        // Early stopping watches the validation loss once the pruning target is reached.
+        bool stopNow = false;
+        if (spec.earlyStopPatience > 0 && e >= pruneEnd) {
+            if (r.valLoss < bestVal) {
+                bestVal = r.valLoss;
+                best = model;
+                res.bestEpoch = e;
+                wait = 0;
+            } else if (++wait >= spec.earlyStopPatience) {
+                stopNow = true;
+            }
+        }
+        if (res.fisherEvery > 0 &&
+            (e % res.fisherEvery == 0 || e == res.epochsConfigured || stopNow)) {
+            const auto tf = Clock::now();
+            r.fisherTrace = empiricalFisherTrace(model, fisher.X, fisher.y);
+            r.fisherSeconds = secondsSince(tf);
+            res.fisherSeconds += r.fisherSeconds;
+        }
         r.seconds = secondsSince(te);
         r.stepSeconds = stepSeconds;
         res.stepSeconds += stepSeconds;
@@ -176,17 +237,9 @@ Result<TrainResult> trainModel(const BenchmarkSpec& spec, const QuantScheme& sch
         res.samplesProcessed += splits.train.size();
         sink.progress({"train", e, res.epochsConfigured, epochDetail(r, res.epochsConfigured)});
         if (options.onEpoch) options.onEpoch(r);
-        // Early stopping watches the validation loss once the pruning target is reached.
-        if (spec.earlyStopPatience > 0 && e >= pruneEnd) {
-            if (r.valLoss < bestVal) {
-                bestVal = r.valLoss;
-                best = model;
-                res.bestEpoch = e;
-                wait = 0;
-            } else if (++wait >= spec.earlyStopPatience) {
-                res.earlyStopped = true;
-                break;
-            }
+        if (stopNow) {
+            res.earlyStopped = true;
+            break;
         }
     }
     if (spec.earlyStopPatience > 0 && res.bestEpoch > 0) {
