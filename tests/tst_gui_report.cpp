@@ -152,10 +152,12 @@ void TestGuiReport::reportHasEveryTabAndFigure() {
         QVERIFY2(html.contains(QStringLiteral("<a href=\"#%1\">").arg(tab)), tab);
     }
     QVERIFY(html.contains("<math display=\"block\">"));
-    // The profile was missing: the report computed it first.
-    QCOMPARE(m_outcome["computed"].toArray().size(), 1);
+    // The profile and the diagnostics were missing: the report computed them first.
+    QCOMPARE(m_outcome["computed"].toArray().size(), 2);
     QCOMPARE(m_outcome["computed"][0].toString(), QString("profile:autompg"));
+    QCOMPARE(m_outcome["computed"][1].toString(), QString("diagnostics:autompg"));
     QVERIFY(QFile::exists(m_ws.filePath("autompg/q6_2_1/prune_0.125/profile_post.json")));
+    QVERIFY(QFile::exists(m_ws.filePath("autompg/q6_2_1/prune_0.125/diagnostics.json")));
 
     // Figures by kind (data-figure), per benchmark and ranker.
     QMap<QString, int> kinds;
@@ -174,6 +176,9 @@ void TestGuiReport::reportHasEveryTabAndFigure() {
     QCOMPARE(html.count("<svg"), figures);
     // 3 dense layers (kernel, bias) + 2 apply_alpha (α, β): initial and trained.
     QCOMPARE(kinds["weights"], 2 * 10);
+    // One output histogram per layer: 3 dense, 2 apply_alpha, 2 qrelu.
+    QCOMPARE(kinds["activations"], 7);
+    QCOMPARE(kinds["scatter"], 1); // regression: true vs predicted
     for (const char* k : {"target", "features", "history", "sparsity", "profile-histogram",
                           "profile-lorenz", "compare-ber", "compare-protection", "vus", "cost",
                           "overlap", "precision", "vus-pruning"})

@@ -3,30 +3,18 @@
 #include <QObject>
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <qcustomplot.h>
-#include <sstream>
 
-#include "engine/core/message_text.h"
 #include "widgets/compare/overview_plots.h"
+#include "widgets/compare/metric_labels.h"
 #include "widgets/compare/plot_style.h"
 
 namespace netsurf::widgets {
 
 namespace {
 
-const QColor kTrain(0, 114, 178), kTest(213, 94, 0), kLimit(120, 120, 120);
-
-std::vector<std::string> splitCsvLine(const std::string& line) {
-    std::vector<std::string> cells;
-    std::stringstream ss(line);
-    std::string cell;
-    while (std::getline(ss, cell, ','))
-        cells.push_back(cell);
-    if (!line.empty() && line.back() == ',') cells.emplace_back();
-    return cells;
-}
+const QColor kTrain(0, 114, 178), kTest(213, 94, 0);
 
 QColor curveColor(int i) {
     static const QColor colors[] = {QColor(0, 114, 178), QColor(213, 94, 0), QColor(0, 158, 115),
@@ -35,76 +23,45 @@ QColor curveColor(int i) {
     return colors[i % 7];
 }
 
-// A dashed vertical line at x, labelled at the top on the side `align` (Qt::AlignLeft: the
-// label's left edge at the line, i.e. the label right of it).
-void limitLine(QCustomPlot* plot, double x, const QString& label, Qt::Alignment align) {
-    auto* line = new QCPItemStraightLine(plot);
-    line->point1->setCoords(x, 0);
-    line->point2->setCoords(x, 1);
-    line->setPen(QPen(kLimit, 1.2, Qt::DashLine));
-    auto* text = new QCPItemText(plot);
-    text->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
-    text->position->setCoords(x, 0.02);
-    text->setPositionAlignment(Qt::AlignTop | align);
-    text->setPadding(QMargins(3, 0, 3, 0));
-    text->setText(label);
-    text->setColor(kLimit);
+} // namespace
+
+namespace {
+
+bool hasData(const HistoryTable& h, const std::string& column) {
+    for (double v : h.column(column))
+        if (std::isfinite(v)) return true;
+    return false;
+}
+
+// Whether the positive values of the columns span more than two decades (log axis).
+bool spansDecades(const HistoryTable& h, const std::vector<std::pair<std::string, QString>>& cols) {
+    double lo = INFINITY, hi = 0;
+    for (const auto& c : cols)
+        for (double x : h.column(c.first)) {
+            if (!std::isfinite(x)) continue;
+            if (x <= 0) return false;
+            lo = std::min(lo, x);
+            hi = std::max(hi, x);
+        }
+    return hi > 0 && hi / lo > 100;
 }
 
 } // namespace
-
-const std::vector<double>* HistoryTable::column(const std::string& name) const {
-    const auto it = std::find(columns.begin(), columns.end(), name);
-    return it == columns.end() ? nullptr : &values[std::size_t(it - columns.begin())];
-}
-
-Result<HistoryTable> readHistoryCsv(const std::filesystem::path& file) {
-    std::ifstream in(file);
-    if (!in) return Error::data("cannot read " + quoteValue(file.string()));
-    HistoryTable t;
-    std::string line;
-    if (!std::getline(in, line) || line.empty())
-        return Error::data(quoteValue(file.string()) + " is empty (expected a history.csv header)");
-    t.columns = splitCsvLine(line);
-    t.values.resize(t.columns.size());
-    std::size_t lineNo = 1;
-    while (std::getline(in, line)) {
-        ++lineNo;
-        if (line.empty()) continue;
-        const std::vector<std::string> cells = splitCsvLine(line);
-        if (cells.size() != t.columns.size())
-            return Error::data(quoteValue(file.string()) + " line " + std::to_string(lineNo) + " has " +
-                               std::to_string(cells.size()) + " cells (expected " +
-                               std::to_string(t.columns.size()) + ")");
-        for (std::size_t c = 0; c < cells.size(); ++c) {
-            double v = std::nan("");
-            if (!cells[c].empty() && cells[c] != "nan") {
-                char* end = nullptr;
-                v = std::strtod(cells[c].c_str(), &end);
-                if (end == cells[c].c_str())
-                    return Error::data(quoteValue(file.string()) + " line " + std::to_string(lineNo) +
-                                       ": " + quoteValue(cells[c]) + " is not a number");
-            }
-            t.values[c].push_back(v);
-        }
-    }
-    return t;
-}
 
 int drawHistory(QCustomPlot* plot, const HistoryTable& history,
                 const std::vector<std::pair<std::string, QString>>& columns,
                 const QString& yLabel, bool logY) {
     resetPlot(plot);
-    const std::vector<double>* epoch = history.column("epoch");
+    const std::vector<double> epoch = history.column("epoch");
     int drawn = 0;
     for (const auto& [name, label] : columns) {
-        const std::vector<double>* v = history.column(name);
-        if (!v || !epoch) continue;
+        const std::vector<double> v = history.column(name);
+        if (v.empty() || epoch.size() != v.size()) continue;
         QVector<double> x, y;
-        for (std::size_t i = 0; i < v->size(); ++i)
-            if (std::isfinite((*v)[i]) && (!logY || (*v)[i] > 0)) {
-                x << (*epoch)[i];
-                y << (*v)[i];
+        for (std::size_t i = 0; i < v.size(); ++i)
+            if (std::isfinite(v[i]) && (!logY || v[i] > 0)) {
+                x << epoch[i];
+                y << v[i];
             }
         if (x.isEmpty()) continue;
         QCPGraph* g = plot->addGraph();
@@ -134,76 +91,56 @@ int drawHistory(QCustomPlot* plot, const HistoryTable& history,
     return drawn;
 }
 
-void drawTensorHistogram(QCustomPlot* plot, const Model& model, int tensor, const QString& title) {
-    resetPlot(plot);
-    setLinearAxis(plot->xAxis);
-    setLinearAxis(plot->yAxis);
-    const Tensor& t = model.tensors[std::size_t(tensor)];
-    const QuantScheme& q = model.scheme;
-    std::map<double, double> counts;
-    std::size_t kept = 0;
-    for (Eigen::Index i = 0; i < t.size(); ++i)
-        if (t.kept(i)) {
-            counts[t.values[i]] += 1;
-            ++kept;
-        }
-    auto* bars = new QCPBars(plot->xAxis, plot->yAxis);
-    bars->setName(QString::fromStdString(t.name));
-    bars->setPen(Qt::NoPen);
-    bars->setBrush(kTrain);
-    bars->setWidth(q.lsb() * 0.85);
-    for (const auto& [v, c] : counts)
-        bars->addData(v, 100.0 * c / double(std::max<std::size_t>(kept, 1)));
-    limitLine(plot, q.minValue(), QObject::tr("Qmin"), Qt::AlignLeft);
-    limitLine(plot, q.maxValue(), QObject::tr("Qmax"), Qt::AlignRight);
-    plot->xAxis->setLabel(QObject::tr("stored value Q(w) (grid step %1)").arg(q.lsb()));
-    plot->yAxis->setLabel(QObject::tr("share of the kept values (%)"));
-    plot->legend->setVisible(false); // the title names the tensor
-    plot->rescaleAxes();
-    const double pad = 2 * q.lsb();
-    plot->xAxis->setRange(q.minValue() - pad, q.maxValue() + pad);
-    plot->yAxis->setRange(0, plot->yAxis->range().upper * 1.15 + 1e-9);
-    setPlotTitle(plot, QObject::tr("%1 (%2 values)").arg(title).arg(kept));
+std::vector<HistoryView> historyViews(const HistoryTable& h, const std::string& benchmark) {
+    std::vector<HistoryView> out;
+    const auto add = [&](HistoryView v) {
+        for (const auto& c : v.columns)
+            if (hasData(h, c.first)) {
+                out.push_back(std::move(v));
+                return;
+            }
+    };
+    add({"loss", QObject::tr("Loss per epoch"),
+         QObject::tr("Training objective (data loss + range penalty, surrogate forward) and the "
+                     "exact validation loss (log axis when they span decades)."),
+         QObject::tr("loss"),
+         {{"loss", QObject::tr("training")}, {"val_loss", QObject::tr("validation")}}});
+    for (const std::string& c : h.columns) {
+        if (c.rfind("val_", 0) != 0 || c == "val_loss") continue;
+        const std::string metric = c.substr(4);
+        const QString name = metricTitle(metric);
+        add({"metric:" + metric, QObject::tr("%1 per epoch").arg(name),
+             QObject::tr("%1 on the training batches (surrogate forward) and on the validation "
+                         "split (exact).")
+                 .arg(name.toHtmlEscaped()),
+             metricAxisLabel(metric, benchmark, {}),
+             {{metric, QObject::tr("training")}, {c, QObject::tr("validation")}}});
+    }
+    add({"sparsity", QObject::tr("Kernel sparsity"),
+         QObject::tr("Fraction of the dense kernels masked by the pruning schedule at the end of "
+                     "each epoch."),
+         QObject::tr("fraction of kernel weights"), {{"sparsity", QObject::tr("sparsity")}}});
+    add({"learning_rate", QObject::tr("Learning rate"), QObject::tr("Adam's step size per epoch."),
+         QObject::tr("step size"), {{"learning_rate", QObject::tr("learning rate")}}});
+    add({"alpha_beta", QObject::tr("apply_alpha: mean α and β"),
+         QObject::tr("Mean α and β over the channels of the apply_alpha layers (stored values), "
+                     "per epoch."),
+         QObject::tr("value"),
+         {{"alpha_mean", QObject::tr("mean α")}, {"beta_mean", QObject::tr("mean β")}}});
+    add({"range_penalty", QObject::tr("Range penalty"),
+         QObject::tr("The apply_alpha range penalty reg·mean(relu(y−Qmax)+relu(Qmin−y)) added to "
+                     "the loss, mean over the epoch's batches."),
+         QObject::tr("penalty"), {{"range_penalty", QObject::tr("range penalty")}}});
+    add({"fisher_trace", QObject::tr("Fisher trace"),
+         QObject::tr("Trace of the empirical Fisher on a fixed training subset, at the epochs "
+                     "where it was logged."),
+         QObject::tr("tr F"), {{"fisher_trace", QObject::tr("Fisher trace")}}});
+    return out;
 }
 
-void drawSparsity(QCustomPlot* plot, const Model& model) {
-    resetPlot(plot);
-    setLinearAxis(plot->yAxis);
-    auto* pruned = new QCPBars(plot->xAxis, plot->yAxis);
-    pruned->setName(QObject::tr("pruned (not stored)"));
-    pruned->setBrush(QColor(213, 94, 0));
-    pruned->setPen(Qt::NoPen);
-    auto* zero = new QCPBars(plot->xAxis, plot->yAxis);
-    zero->setName(QObject::tr("kept, value 0"));
-    zero->setBrush(QColor(230, 159, 0, 150));
-    zero->setPen(Qt::NoPen);
-    zero->moveAbove(pruned);
-    QSharedPointer<QCPAxisTickerText> ticks(new QCPAxisTickerText);
-    double x = 0;
-    for (const Tensor& t : model.tensors) {
-        if (!t.trainable) continue;
-        x += 1;
-        std::size_t p = 0, z = 0;
-        for (Eigen::Index i = 0; i < t.size(); ++i) {
-            if (!t.kept(i))
-                ++p;
-            else if (t.values[i] == 0)
-                ++z;
-        }
-        const double n = std::max<double>(1, double(t.size()));
-        pruned->addData(x, 100.0 * double(p) / n);
-        zero->addData(x, 100.0 * double(z) / n);
-        ticks->addTick(x, QStringLiteral("%1 (%2)").arg(QString::fromStdString(t.name)).arg(t.size()));
-    }
-    pruned->setWidth(0.6);
-    zero->setWidth(0.6);
-    plot->xAxis->setTicker(ticks);
-    plot->xAxis->setTickLabelRotation(25);
-    plot->xAxis->setLabel(QString());
-    plot->xAxis->setRange(0.4, x + 0.6);
-    plot->yAxis->setLabel(QObject::tr("share of the tensor's values (%)"));
-    plot->yAxis->setRange(0, 100);
-    plot->legend->setVisible(true);
+void drawHistoryView(QCustomPlot* plot, const HistoryTable& history, const HistoryView& view) {
+    drawHistory(plot, history, view.columns, view.yLabel, spansDecades(history, view.columns));
+    setPlotTitle(plot, view.title);
 }
 
 void drawTargetBalance(QCustomPlot* plot, const Dataset& data) {

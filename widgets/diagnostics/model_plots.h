@@ -1,7 +1,6 @@
 #pragma once
-// Figures of a model, its data and its training, drawn by the diagnostics page and the HTML
-// report (one place decides what each shows): training-history curves, the values of a weight
-// tensor on the scheme's grid against its range, sparsity per tensor, class balance or target
+// Figures of a model's data and training, drawn by the diagnostics page and the HTML report (one
+// place decides what each shows): training-history curves, class balance or target
 // distribution, input features, and a ranking's score along the rank.
 #include <QString>
 #include <filesystem>
@@ -12,32 +11,24 @@
 #include "engine/core/result.h"
 #include "engine/data/dataset.h"
 #include "engine/model/model.h"
+#include "engine/storage/history_csv.h"
 
 class QCustomPlot;
 
 namespace netsurf::widgets {
 
-// history.csv as columns (docs/formats.md); cells that are empty or "nan" read as NaN.
-struct HistoryTable {
-    std::vector<std::string> columns;
-    std::vector<std::vector<double>> values; // per column, one value per epoch
-    const std::vector<double>* column(const std::string& name) const; // null when absent
-    std::size_t epochs() const { return values.empty() ? 0 : values.front().size(); }
+// A figure of the training history: which history.csv columns, with their legend names.
+struct HistoryView {
+    std::string key;  // "loss", "metric:<name>", "sparsity", "learning_rate", "alpha_beta",
+                      // "range_penalty", "fisher_trace"
+    QString title, caption, yLabel;
+    std::vector<std::pair<std::string, QString>> columns;
 };
-Result<HistoryTable> readHistoryCsv(const std::filesystem::path& file);
-
-// Curves of history columns against the epoch: {column, legend name}; columns that are absent
-// or all NaN are left out. Returns the number of curves drawn.
-int drawHistory(QCustomPlot* plot, const HistoryTable& history,
-                const std::vector<std::pair<std::string, QString>>& columns,
-                const QString& yLabel, bool logY = false);
-
-// The kept values of tensor `tensor` counted per grid value (bars one LSB apart), with the
-// scheme's [Qmin, Qmax] as dashed lines; pruned entries are not counted. The title gets the
-// number of values counted.
-void drawTensorHistogram(QCustomPlot* plot, const Model& model, int tensor, const QString& title);
-// Per trainable tensor: the share pruned and the share kept but zero-valued (stacked bars, %).
-void drawSparsity(QCustomPlot* plot, const Model& model);
+// The views a history has data for (columns that are absent or all NaN are left out), in the
+// order the diagnostics page and the report show them.
+std::vector<HistoryView> historyViews(const HistoryTable& history, const std::string& benchmark);
+// The view's curves against the epoch (a log axis when the values span more than two decades).
+void drawHistoryView(QCustomPlot* plot, const HistoryTable& history, const HistoryView& view);
 
 // Classification: samples per class in the training and test splits. Regression: the target's
 // histogram in both splits.

@@ -21,18 +21,19 @@
 #include "engine/core/sha256.h"
 #include "engine/core/version.h"
 #include "engine/inject/results_store.h"
+#include "engine/jobs/diagnostics_job.h"
 #include "engine/jobs/profile_job.h"
 #include "engine/jobs/rank_jobs.h"
 #include "engine/model/benchmarks.h"
 #include "engine/storage/ranking_file.h"
 #include "engine/storage/workspace.h"
-#include "engine/train/trainer.h"
 #include "widgets/compare/compare_data.h"
 #include "widgets/compare/compare_plots.h"
 #include "widgets/compare/metric_labels.h"
 #include "widgets/compare/overview_data.h"
 #include "widgets/compare/overview_plots.h"
 #include "widgets/compare/plot_style.h"
+#include "widgets/diagnostics/diagnostics_plots.h"
 #include "widgets/diagnostics/model_plots.h"
 #include "widgets/profile/profile_plots.h"
 #include "widgets/report/report_conclusions.h"
@@ -119,20 +120,6 @@ QString num(double v, int precision = 4) {
     return QString::number(v, 'g', precision);
 }
 
-// Whether the positive values of history columns span more than two decades (log axis).
-bool spansDecades(const HistoryTable& h, const std::vector<std::pair<std::string, QString>>& cols) {
-    double lo = INFINITY, hi = 0;
-    for (const auto& c : cols)
-        if (const std::vector<double>* v = h.column(c.first))
-            for (double x : *v) {
-                if (!std::isfinite(x)) continue;
-                if (x <= 0) return false;
-                lo = std::min(lo, x);
-                hi = std::max(hi, x);
-            }
-    return hi > 0 && hi / lo > 100;
-}
-
 struct TableBuilder {
     QString html;
     explicit TableBuilder(const QStringList& header) {
@@ -161,9 +148,9 @@ struct Bench {
     std::optional<ModelFile> model;
     std::string checksum;
     std::optional<TrainingData> data;
-    std::optional<Model> initial;
     std::optional<HistoryTable> history;
-    nlohmann::json pre, post, diagnostics;
+    nlohmann::json pre, post;
+    std::optional<ModelDiagnostics> diagnostics;
     std::optional<CompareData> compare;
     std::size_t group = 0;
     OverlapCurves overlap;
@@ -237,7 +224,7 @@ private:
     QString schemeTable() const;
     QString datasetSection(const Bench& b);
     QString modelTable(const Model& m) const;
-    QString weightHistograms(const Model& m, const QString& when);
+    QString weightHistograms(const std::vector<TensorDiagnostics>& tensors, const QString& when);
     QString profileTable(const nlohmann::json& profile, const nlohmann::json* pre) const;
     QString injectionOf(const Bench& b);
     QString diagnosticsTraining(const Bench& b);
@@ -265,9 +252,6 @@ Status ReportWriter::gather(Bench& b) {
     auto data = loadTrainingData(*b.model, m_request.data, sink);
     if (data) {
         b.data = std::move(*data);
-        if (auto spec = benchmarkSpec(b.name))
-            b.initial = initialModel(*spec, b.model->model.scheme, b.data->data, b.data->splits,
-                                     b.model->provenance.seed);
     } else {
         b.problems << QString::fromStdString(data.error().message);
     }
@@ -298,14 +282,26 @@ Status ReportWriter::gather(Bench& b) {
         }
     }
     if (!error.isEmpty()) b.problems << error;
-    if (fs::exists(b.dir / "diagnostics.json")) {
-        auto text = readFile(b.dir / "diagnostics.json");
-        if (text) b.diagnostics = nlohmann::json::parse(*text, nullptr, false);
-        if (!text || b.diagnostics.is_discarded()) {
-            b.diagnostics = nullptr;
-            b.problems << QObject::tr("%1 could not be read as JSON")
-                              .arg(QString::fromStdString((b.dir / "diagnostics.json").string()));
-        }
+    // The diagnostics (test split, layer outputs, weights): computed now when missing.
+    const fs::path diagnostics = b.dir / "diagnostics.json";
+    if (!fs::exists(diagnostics) && m_request.computeMissing && b.data) {
+        stage("diagnostics " + b.name, 0, 1);
+        auto d = runDiagnosticsJob({.model = b.selector, .threads = m_request.threads,
+                                    .data = m_request.data},
+                                   sink, m_stop);
+        if (d)
+            m_outcome.computed.push_back("diagnostics:" + b.name);
+        else if (d.error().kind == ErrorKind::Cancelled)
+            return d.error();
+        else
+            b.problems << QString::fromStdString(d.error().message);
+    }
+    if (fs::exists(diagnostics)) {
+        auto d = readDiagnosticsFile(diagnostics);
+        if (d)
+            b.diagnostics = std::move(*d);
+        else
+            b.problems << QString::fromStdString(d.error().message);
     }
     for (const std::string& w : sink.warnings)
         b.problems << QString::fromStdString(w);
@@ -491,22 +487,28 @@ QString ReportWriter::modelTable(const Model& m) const {
     return t.str();
 }
 
-QString ReportWriter::weightHistograms(const Model& m, const QString& when) {
+QString ReportWriter::weightHistograms(const std::vector<TensorDiagnostics>& tensors,
+                                       const QString& when) {
     QString html = QStringLiteral("<div class=\"grid small\">");
-    for (std::size_t i = 0; i < m.tensors.size(); ++i) {
-        const Tensor& t = m.tensors[i];
-        if (!t.trainable) continue;
-        const QString name = QString::fromStdString(t.name);
-        html += figure("weights", name,
+    for (const TensorDiagnostics& t : tensors) {
+        const QString name = QString::fromStdString(t.tensor);
+        html += figure("weights", QString(),
                        QObject::tr("%1 values of %2 on the scheme's grid, against [Qmin, Qmax] "
                                    "(dashed).")
                            .arg(when, esc(name)),
-                       [&](QCustomPlot* p) {
-                           drawTensorHistogram(p, m, int(i), QObject::tr("%1: %2").arg(name, when));
-                       },
-                       120, 70);
+                       [&](QCustomPlot* p) { drawTensorValues(p, t, when); }, 120, 70);
     }
-    return html + QStringLiteral("</div>");
+    html += QStringLiteral("</div>");
+    TableBuilder table({QObject::tr("tensor"), QObject::tr("kept"), QObject::tr("min"),
+                        QObject::tr("max"), QObject::tr("mean"), QObject::tr("std"),
+                        QObject::tr("[Qmin, Qmax]"), QObject::tr("at Qmin"), QObject::tr("at Qmax")});
+    for (const TensorDiagnostics& t : tensors)
+        table.row({QString::fromStdString(t.tensor), QStringLiteral("#%1").arg(t.kept),
+                   "#" + num(t.min), "#" + num(t.max), "#" + num(t.mean), "#" + num(t.std),
+                   QStringLiteral("[%1, %2]").arg(num(t.qmin), num(t.qmax)),
+                   QStringLiteral("#%1 %").arg(100 * t.atQmin, 0, 'f', 2),
+                   QStringLiteral("#%1 %").arg(100 * t.atQmax, 0, 'f', 2)});
+    return html + table.str();
 }
 
 QString ReportWriter::profileTable(const nlohmann::json& profile, const nlohmann::json* pre) const {
@@ -548,14 +550,14 @@ QString ReportWriter::preTraining() {
         html += datasetSection(b);
         html += QStringLiteral("<h3>%1</h3>").arg(QObject::tr("Model")) + modelTable(b.model->model);
         html += QStringLiteral("<h3>%1</h3>").arg(QObject::tr("Initial weights"));
-        if (b.initial)
+        if (b.diagnostics)
             html += QObject::tr("<p class=\"note\">The quantized Glorot-uniform initial weights "
                                 "the trainer started from (seed %1), nothing pruned yet.</p>")
                         .arg(b.model->provenance.seed) +
-                    weightHistograms(*b.initial, QObject::tr("initial"));
+                    weightHistograms(b.diagnostics->initialTensors, QObject::tr("initial"));
         else
-            html += missing(b, QObject::tr("The initial weights need the dataset (to fit the "
-                                           "input normalizer), which could not be loaded."));
+            html += missing(b, QObject::tr("No diagnostics.json (netsurf-cli diagnose computes "
+                                           "it, with the initial weights)."));
         html += QStringLiteral("<h3>%1</h3>").arg(QObject::tr("Robustness profile before training"));
         if (b.pre.is_null())
             html += missing(b, QObject::tr("No profile (netsurf-cli profile computes it)."));
@@ -593,57 +595,14 @@ QString ReportWriter::training() {
         } else {
             const HistoryTable& h = *b.history;
             html += QStringLiteral("<div class=\"grid\">");
-            const auto curves = [&](const QString& title, const QString& caption,
-                                    std::vector<std::pair<std::string, QString>> cols,
-                                    const QString& yLabel) {
-                html += figure("history", title, caption, [&](QCustomPlot* p) {
-                    drawHistory(p, h, cols, yLabel, spansDecades(h, cols));
-                });
-            };
-            curves(QObject::tr("Loss per epoch"),
-                   QObject::tr("Training objective (data loss + range penalty, surrogate forward) "
-                               "and the exact validation loss (log axis when they span decades)."),
-                   {{"loss", QObject::tr("training")}, {"val_loss", QObject::tr("validation")}},
-                   QObject::tr("loss"));
-            for (const std::string& c : h.columns) {
-                if (c.rfind("val_", 0) != 0 || c == "val_loss") continue;
-                const std::string metric = c.substr(4);
-                const QString name = metricTitle(metric);
-                curves(QObject::tr("%1 per epoch").arg(name),
-                       QObject::tr("%1 on the training batches (surrogate forward) and on the "
-                                   "validation split (exact).")
-                           .arg(esc(name)),
-                       {{metric, QObject::tr("training")}, {c, QObject::tr("validation")}},
-                       metricAxisLabel(metric, b.name, {}));
-            }
-            curves(QObject::tr("Kernel sparsity"),
-                   QObject::tr("Fraction of the dense kernels masked by the pruning schedule at "
-                               "the end of each epoch."),
-                   {{"sparsity", QObject::tr("sparsity")}}, QObject::tr("fraction of kernel weights"));
-            curves(QObject::tr("Learning rate"), QObject::tr("Adam's step size per epoch."),
-                   {{"learning_rate", QObject::tr("learning rate")}}, QObject::tr("step size"));
-            if (h.column("alpha_mean") || h.column("fisher_trace")) {
-                curves(QObject::tr("apply_alpha: mean α and β"),
-                       QObject::tr("Mean α and β over the channels of the apply_alpha layers "
-                                   "(stored values), per epoch."),
-                       {{"alpha_mean", QObject::tr("mean α")}, {"beta_mean", QObject::tr("mean β")}},
-                       QObject::tr("value"));
-                curves(QObject::tr("Range penalty"),
-                       QObject::tr("The apply_alpha range penalty reg·mean(relu(y−Qmax)+relu(Qmin−y)) "
-                                   "added to the loss, mean over the epoch's batches."),
-                       {{"range_penalty", QObject::tr("range penalty")}}, QObject::tr("penalty"));
-                curves(QObject::tr("Fisher trace"),
-                       QObject::tr("Trace of the empirical Fisher on a fixed training subset, at "
-                                   "the epochs where it was logged."),
-                       {{"fisher_trace", QObject::tr("Fisher trace")}}, QObject::tr("tr F"));
-            } else {
-                html += QStringLiteral("</div>") +
-                        missing(b, QObject::tr("This model's history.csv predates the α/β, "
-                                               "range-penalty and Fisher-trace columns; retrain "
-                                               "it to see them.")) +
-                        QStringLiteral("<div class=\"grid\">");
-            }
+            for (const HistoryView& v : historyViews(h, b.name))
+                html += figure("history", QString(), v.caption,
+                               [&](QCustomPlot* p) { drawHistoryView(p, h, v); });
             html += QStringLiteral("</div>");
+            if (h.column("fisher_trace").empty())
+                html += missing(b, QObject::tr("This model's history.csv predates the α/β, "
+                                               "range-penalty and Fisher-trace columns; retrain "
+                                               "it to see them."));
         }
         html += QStringLiteral("<h3>%1</h3>").arg(QObject::tr("Quality on the test split"));
         html += diagnosticsTraining(b);
@@ -659,16 +618,22 @@ QString ReportWriter::postTraining() {
         if (m_stop.stop_requested()) break;
         const Model& m = b.model->model;
         html += QStringLiteral("<details open><summary>%1</summary>").arg(esc(b.name));
-        html += QStringLiteral("<h3>%1</h3>").arg(QObject::tr("Trained weights")) +
-                weightHistograms(m, QObject::tr("trained"));
-        html += QStringLiteral("<h3>%1</h3>").arg(QObject::tr("Sparsity per tensor"));
-        html += figure("sparsity", QObject::tr("Sparsity per tensor"),
-                       QObject::tr("Share of each trainable tensor pruned (not stored) and kept "
-                                   "with value 0 (stored, can flip). Kernel sparsity %1 % "
-                                   "(target %2 %).")
-                           .arg(100 * m.kernelSparsity(), 0, 'f', 1)
-                           .arg(100 * b.model->pruning),
-                       [&](QCustomPlot* p) { drawSparsity(p, m); }, 170, 80);
+        if (b.diagnostics) {
+            html += QStringLiteral("<h3>%1</h3>").arg(QObject::tr("Trained weights")) +
+                    weightHistograms(b.diagnostics->tensors, QObject::tr("trained"));
+            html += QStringLiteral("<h3>%1</h3>").arg(QObject::tr("Sparsity per tensor"));
+            html += figure("sparsity", QString(),
+                           QObject::tr("Share of each trainable tensor pruned (not stored) and "
+                                       "kept with value 0 (stored, can flip). Kernel sparsity "
+                                       "%1 % (target %2 %).")
+                               .arg(100 * m.kernelSparsity(), 0, 'f', 1)
+                               .arg(100 * b.model->pruning),
+                           [&](QCustomPlot* p) { drawSparsity(p, b.diagnostics->sparsity); },
+                           170, 80);
+        } else {
+            html += missing(b, QObject::tr("No diagnostics.json (netsurf-cli diagnose computes "
+                                           "the weights, sparsity and activations)."));
+        }
         html += QStringLiteral("<h3>%1</h3>").arg(QObject::tr("Activations and ranges"));
         html += diagnosticsPost(b);
         html += QStringLiteral("<h3>%1</h3>").arg(QObject::tr("Robustness profile after training"));
@@ -837,15 +802,55 @@ QString ReportWriter::injectionOf(const Bench& b) {
 }
 
 QString ReportWriter::diagnosticsTraining(const Bench& b) {
-    if (b.diagnostics.is_null())
+    if (!b.diagnostics)
         return missing(b, QObject::tr("No diagnostics.json (netsurf-cli diagnose computes it)."));
-    return {};
+    const ModelDiagnostics& d = *b.diagnostics;
+    QString html = QStringLiteral("<div class=\"grid\">");
+    if (d.classification) {
+        html += figure("roc", QString(),
+                       QObject::tr("One-vs-rest ROC curve of each class on the test split "
+                                   "(softmax probability as the score), with its AUC."),
+                       [&](QCustomPlot* p) { drawRoc(p, *d.classification); }, 150, 100);
+        html += figure("confusion", QString(),
+                       QObject::tr("Confusion matrix on the test split: counts, coloured by the "
+                                   "share of the true class (recall per row)."),
+                       [&](QCustomPlot* p) { drawConfusion(p, *d.classification); }, 150, 100);
+    }
+    if (d.regression) {
+        const QString target = b.data ? QString::fromStdString(b.data->data.targetName) : QObject::tr("target");
+        html += figure("scatter", QString(),
+                       QObject::tr("True against predicted %1 on the test split.").arg(esc(target)),
+                       [&](QCustomPlot* p) { drawTrueVsPredicted(p, *d.regression, target); },
+                       150, 100);
+    }
+    return html + QStringLiteral("</div>");
 }
 
 QString ReportWriter::diagnosticsPost(const Bench& b) {
-    if (b.diagnostics.is_null())
+    if (!b.diagnostics)
         return missing(b, QObject::tr("No diagnostics.json (netsurf-cli diagnose computes it)."));
-    return {};
+    const ModelDiagnostics& d = *b.diagnostics;
+    QString html = QObject::tr("<p class=\"note\">Each layer's output on %1 validation rows; "
+                               "quantized layers (apply_alpha, qrelu) with the share of values "
+                               "saturated at their limits.</p>")
+                       .arg(d.activationRows);
+    html += QStringLiteral("<div class=\"grid small\">");
+    for (const ActivationDiagnostics& a : d.activations)
+        html += figure("activations", QString(),
+                       QObject::tr("Output values of %1 (%2).")
+                           .arg(esc(QString::fromStdString(a.layer)), esc(QString::fromStdString(a.kind))),
+                       [&](QCustomPlot* p) { drawActivation(p, a); }, 120, 70);
+    html += QStringLiteral("</div>");
+    TableBuilder t({QObject::tr("layer"), QObject::tr("kind"), QObject::tr("values"),
+                    QObject::tr("min"), QObject::tr("max"), QObject::tr("limits"),
+                    QObject::tr("at low limit"), QObject::tr("at high limit")});
+    for (const ActivationDiagnostics& a : d.activations)
+        t.row({QString::fromStdString(a.layer), QString::fromStdString(a.kind),
+               QStringLiteral("#%1").arg(a.values), "#" + num(a.min), "#" + num(a.max),
+               a.quantized ? QStringLiteral("[%1, %2]").arg(num(a.low), num(a.high)) : QStringLiteral("—"),
+               a.quantized ? QStringLiteral("#%1 %").arg(100 * a.atLow, 0, 'f', 2) : QStringLiteral("—"),
+               a.quantized ? QStringLiteral("#%1 %").arg(100 * a.atHigh, 0, 'f', 2) : QStringLiteral("—")});
+    return html + t.str();
 }
 
 QString ReportWriter::injection() {
