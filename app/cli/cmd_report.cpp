@@ -26,8 +26,8 @@ constexpr const char* kHelp =
     "workspace to <workspace>/reports/<scheme dir>_prune_<P>.html (e.g. q6_2_1_prune_0.125.html)\n"
     "and prints its path. One self-contained file (inline SVG figures, MathML, no script) with\n"
     "the tabs Motivation, Pre-training analysis, Training, Post-training, BER Injection and\n"
-    "Conclusions. Robustness profiles that are missing are computed first (on the first N\n"
-    "training rows; all by default) unless --no-compute is given.\n";
+    "Conclusions. Robustness profiles (on the first N training rows; all by default) and\n"
+    "diagnostics (diagnostics.json) that are missing are computed first unless --no-compute.\n";
 
 } // namespace
 

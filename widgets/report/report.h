@@ -26,8 +26,8 @@ struct ReportRequest {
     QuantScheme scheme;
     double pruning = 0.125;
     DatasetOptions data;
-    // Run the profile job for trained models that have no profile yet (samples as
-    // netsurf-cli profile's default when 0).
+    // Run the profile and diagnostics jobs for trained models that lack their files (profile
+    // samples as netsurf-cli profile's default when 0).
     bool computeMissing = true;
     std::size_t profileSamples = 0;
     int threads = 0;
