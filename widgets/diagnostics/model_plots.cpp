@@ -46,6 +46,18 @@ bool spansDecades(const HistoryTable& h, const std::vector<std::pair<std::string
     return hi > 0 && hi / lo > 100;
 }
 
+// The value axis around the graphs' data with 5 % margins. Not rescaleAxes: around a constant
+// series (a fixed learning rate, a ranking without scores) it keeps the axis's previous width.
+void fitValueAxis(QCustomPlot* plot) {
+    double lo = INFINITY, hi = -INFINITY;
+    for (int i = 0; i < plot->graphCount(); ++i)
+        for (auto it = plot->graph(i)->data()->constBegin(); it != plot->graph(i)->data()->constEnd(); ++it)
+            lo = std::min(lo, it->value), hi = std::max(hi, it->value);
+    if (!std::isfinite(lo)) return;
+    const double pad = std::max({0.05 * (hi - lo), 0.05 * std::abs(0.5 * (lo + hi)), 1e-12});
+    plot->yAxis->setRange(lo - pad, hi + pad);
+}
+
 } // namespace
 
 int drawHistory(QCustomPlot* plot, const HistoryTable& history,
@@ -82,12 +94,7 @@ int drawHistory(QCustomPlot* plot, const HistoryTable& history,
     plot->yAxis->setLabel(yLabel);
     plot->legend->setVisible(drawn > 0);
     plot->rescaleAxes();
-    if (!logY) {
-        const QCPRange r = plot->yAxis->range();
-        // A constant series (a fixed learning rate) gets a range around its value.
-        const double pad = std::max({0.05 * r.size(), 0.05 * std::abs(r.center()), 1e-12});
-        plot->yAxis->setRange(r.lower - pad, r.upper + pad);
-    }
+    if (!logY) fitValueAxis(plot);
     return drawn;
 }
 
@@ -188,7 +195,7 @@ void drawTargetBalance(QCustomPlot* plot, const Dataset& data) {
         plot->xAxis->setRange(lo - w, hi + w);
         plot->yAxis->setLabel(QObject::tr("share of the split's rows (%)"));
     }
-    plot->rescaleAxes(true);
+    plot->yAxis->rescale(true); // the x range set above stays
     plot->yAxis->setRange(0, plot->yAxis->range().upper * 1.12 + 1e-9);
     plot->legend->setVisible(true);
 }
@@ -259,6 +266,7 @@ void drawScoreAlongRank(QCustomPlot* plot, const std::vector<double>& scores, co
     plot->yAxis->setLabel(QObject::tr("score (the ranking's sort key)"));
     plot->legend->setVisible(true);
     plot->rescaleAxes();
+    if (!log) fitValueAxis(plot);
     plot->xAxis->setRange(0, 100);
 }
 

@@ -495,7 +495,7 @@ QString ReportWriter::weightHistograms(const std::vector<TensorDiagnostics>& ten
         html += figure("weights", QString(),
                        QObject::tr("%1 values of %2 on the scheme's grid, against [Qmin, Qmax] "
                                    "(dashed).")
-                           .arg(when, esc(name)),
+                           .arg(when.left(1).toUpper() + when.mid(1), esc(name)),
                        [&](QCustomPlot* p) { drawTensorValues(p, t, when); }, 120, 70);
     }
     html += QStringLiteral("</div>");
@@ -897,7 +897,10 @@ QString ReportWriter::conclusions() {
             TableBuilder t({QObject::tr("BER"),
                             QObject::tr("%1 protected").arg(formatPercent(gains.rows[0].protectionFrom)),
                             QObject::tr("%1 protected").arg(formatPercent(gains.rows[0].protectionTo)),
-                            QObject::tr("gain")});
+                            QObject::tr("change (%1)")
+                                .arg(g.summaries[primary].higherIsBetter
+                                         ? QObject::tr("higher is better")
+                                         : QObject::tr("lower is better"))});
             for (const ProtectionGain& r : gains.rows) {
                 const auto ci = [](const Estimate& e) {
                     return e.hasInterval() ? QStringLiteral("#%1 [%2, %3]").arg(formatValue(e.value), formatValue(e.low), formatValue(e.high))
