@@ -65,8 +65,13 @@ private slots:
                 QCOMPARE(page.table()->item(row, 2)->text(),
                          QString::number(v.get<double>(), 'g', 5));
         }
-        // distributions before and after; Lorenz curves with the equality line
-        QCOMPARE(page.panel("histogram")->plot()->graphCount(), 2);
+        // distributions before and after with their CDFs (ending at 100 %); Lorenz curves with
+        // the equality line
+        QCustomPlot* histogram = page.panel("histogram")->plot();
+        QCOMPARE(histogram->graphCount(), 4);
+        QCOMPARE(histogram->graph(3)->name(), QString("after, CDF"));
+        QCOMPARE(histogram->graph(3)->valueAxis(), histogram->yAxis2);
+        QCOMPARE((histogram->graph(3)->data()->constEnd() - 1)->value, 100.0);
         QCustomPlot* lorenz = page.panel("lorenz")->plot();
         QCOMPARE(lorenz->graphCount(), 3);
         QCOMPARE(lorenz->graph(2)->dataCount(), int(post["distributions"][shown]["lorenz"].size()));

@@ -58,6 +58,28 @@ QCPGraph* addLorenz(QCustomPlot* plot, const nlohmann::json& dist, const QString
     return g;
 }
 
+// The cumulative share (%) of the values at each histogram edge, on the right axis.
+QCPGraph* addCdf(QCustomPlot* plot, const nlohmann::json& dist, const QString& name,
+                 const QColor& color) {
+    QCPGraph* g = plot->addGraph(plot->xAxis, plot->yAxis2);
+    g->setName(name);
+    g->setPen(QPen(color, 1.3, Qt::DashLine));
+    const auto& edges = dist["histogram"]["edges"];
+    const auto& counts = dist["histogram"]["counts"];
+    double total = 0, seen = 0;
+    for (const auto& c : counts)
+        total += c.get<double>();
+    QVector<double> x, y;
+    if (!counts.empty()) x << edges[0].get<double>(), y << 0.0;
+    for (std::size_t i = 0; i < counts.size(); ++i) {
+        seen += counts[i].get<double>();
+        x << edges[i + 1].get<double>();
+        y << (total > 0 ? 100 * seen / total : 0.0);
+    }
+    g->setData(x, y, true);
+    return g;
+}
+
 // The edge below which `share` of the values lie (from the histogram; its last edge at most).
 double quantileEdge(const nlohmann::json& dist, double share) {
     const auto& edges = dist["histogram"]["edges"];
@@ -125,6 +147,13 @@ void drawProfileHistogram(QCustomPlot* h, const nlohmann::json& pre, const nlohm
     const bool clipped = cut < h->xAxis->range().upper;
     if (clipped) h->xAxis->setRangeUpper(cut);
     h->yAxis->setRangeLower(0);
+    // The CDFs on the right axis, dashed: where the mass lies, whatever the density's scale.
+    addCdf(h, pre, QObject::tr("before, CDF"), kPre);
+    addCdf(h, post, QObject::tr("after, CDF"), kPost);
+    h->yAxis2->setVisible(true);
+    h->yAxis2->setTickLabels(true);
+    h->yAxis2->setLabel(QObject::tr("cumulative share (%)"));
+    h->yAxis2->setRange(0, 100);
     setPlotTitle(h, clipped ? QObject::tr("%1\nbefore and after training (99.5 % of the values)")
                                   .arg(distributionTitle(name))
                             : QObject::tr("%1\nbefore and after training").arg(distributionTitle(name)));

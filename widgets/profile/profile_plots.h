@@ -1,7 +1,7 @@
 #pragma once
 // The robustness profile's figures (SPEC §6), drawn by the profile page and the HTML report from
 // the files netsurf-cli profile writes: a distribution before and after training as density
-// histograms, and their Lorenz curves with the Gini coefficients.
+// histograms with their CDFs (right axis), and their Lorenz curves with the Gini coefficients.
 #include <QString>
 #include <filesystem>
 #include <nlohmann/json.hpp>
