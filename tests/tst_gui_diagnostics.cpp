@@ -55,6 +55,10 @@ void TestGuiDiagnostics::initTestCase() {
                             m_ws.path());
     if (r.code == 1 && r.err.contains("cars.json")) QSKIP("Auto-MPG is not installed here");
     QVERIFY2(r.code == 0, qPrintable(r.err));
+    const test::Run rank = cli({"rank", "--benchmark", "autompg", "--quant", "q<6,2,1>",
+                                "--pruning", "0.125", "--method", "weight_abs_value", "--quiet"},
+                               m_ws.path());
+    QVERIFY2(rank.code == 0, qPrintable(rank.err));
     m_model = {"autompg", QuantScheme(), 0.125, m_ws.path().toStdString()};
     m_ok = true;
 }
@@ -79,7 +83,8 @@ void TestGuiDiagnostics::pageComputesAndDrawsTheEngineNumbers() {
     QVERIFY(d.ok());
 
     // Quality: regression → true vs predicted, one point per test row at the engine's values.
-    QCOMPARE(items(page.chooser("quality")), QStringList{"True vs predicted"});
+    QCOMPARE(items(page.chooser("quality")),
+             (QStringList{"True vs predicted", "Target distribution", "Input features"}));
     QCustomPlot* quality = page.panel("quality")->plot();
     QCPGraph* rows = nullptr;
     for (int i = 0; i < quality->graphCount(); ++i)
@@ -113,8 +118,28 @@ void TestGuiDiagnostics::pageComputesAndDrawsTheEngineNumbers() {
              int(d->sparsity.size()));
 
     // Weights: every tensor trained and initial.
-    QCOMPARE(page.chooser("weights")->count(), int(d->tensors.size() + d->initialTensors.size()));
+    QCOMPARE(page.chooser("weights")->count(), int(d->tensors.size() + d->initialTensors.size()) + 1);
     QVERIFY(items(page.chooser("weights")).contains("dense_0/kernel, initial"));
+
+    // The data figures: the input features, one box per feature.
+    page.chooser("quality")->setCurrentIndex(2);
+    int boxes = 0;
+    for (int i = 0; i < quality->plottableCount(); ++i)
+        boxes += qobject_cast<QCPStatisticalBox*>(quality->plottable(i)) != nullptr;
+    QCOMPARE(boxes, 9); // Auto-MPG's 9 features
+
+    // The ranking's score along the rank: read off the GUI thread, one point per ranked bit.
+    QComboBox* weights = page.chooser("weights");
+    weights->setCurrentIndex(weights->count() - 1);
+    QVERIFY(weights->currentText().startsWith("score along the rank: weight_abs_value-"));
+    QCustomPlot* plot = page.panel("weights")->plot();
+    QTRY_VERIFY_WITH_TIMEOUT(!page.panel("weights")->showsMessage() && plot->graphCount() == 1 &&
+                                 plot->graph(0)->name().startsWith("weight_abs_value"),
+                             kTimeout);
+    std::size_t kept = 0;
+    for (const TensorDiagnostics& t : d->tensors)
+        kept += t.kept;
+    QCOMPARE(std::size_t(plot->graph(0)->dataCount()), kept * 6); // every kept weight's 6 bits
     QCOMPARE(page.plots().size(), 4);
 }
 

@@ -8,7 +8,10 @@
 #include <QVBoxLayout>
 #include <cmath>
 
+#include "engine/core/sha256.h"
 #include "engine/jobs/diagnostics_job.h"
+#include "engine/jobs/rank_jobs.h"
+#include "engine/storage/ranking_file.h"
 #include "engine/storage/model_file.h"
 #include "widgets/compare/plot_style.h"
 #include "widgets/compare/selectors.h"
@@ -36,6 +39,20 @@ QWidget* chooserPanel(const QString& label, const QString& tip, QComboBox** comb
 
 std::string targetNameOf(const std::string& benchmark) {
     return benchmark == "autompg" ? "MPG (mpg)" : "target";
+}
+
+// The model's dataset (for the data figures) and its ranking files; quietly without either.
+void loadContext(const ModelSelector& model, std::shared_ptr<const Dataset>& data,
+                 std::vector<std::filesystem::path>& rankings) {
+    auto file = loadSelectedModel(model);
+    if (!file) return;
+    NullProgressSink sink;
+    if (auto d = loadTrainingData(*file, {}, sink)) data = std::make_shared<const Dataset>(std::move(d->data));
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(
+             rankingsDirectory(modelPathFor(model).parent_path()), ec))
+        if (e.is_regular_file() && e.path().extension() == ".csv") rankings.push_back(e.path());
+    std::sort(rankings.begin(), rankings.end());
 }
 
 } // namespace
@@ -68,13 +85,16 @@ DiagnosticsPage::DiagnosticsPage(QWidget* parent) : Page(parent) {
     g->addWidget(chooserPanel(tr("&History:"), tr("A curve of history.csv"), &m_historyChoice,
                               m_history),
                  0, 0);
-    g->addWidget(chooserPanel(tr("&Quality:"), tr("How the model does on the test split"),
+    g->addWidget(chooserPanel(tr("&Quality, data:"),
+                              tr("How the model does on the test split, and its data"),
                               &m_qualityChoice, m_quality),
                  0, 1);
     g->addWidget(chooserPanel(tr("&Layer:"), tr("A layer's output values, or the sparsity"),
                               &m_layerChoice, m_layers),
                  1, 0);
-    g->addWidget(chooserPanel(tr("&Weights:"), tr("A tensor's values against the scheme's range"),
+    g->addWidget(chooserPanel(tr("&Weights, rankings:"),
+                              tr("A tensor's values against the scheme's range, or a ranking's "
+                                 "score along the rank"),
                               &m_weightChoice, m_weights),
                  1, 1);
     connect(m_historyChoice, &QComboBox::currentIndexChanged, this, &DiagnosticsPage::drawHistory);
@@ -126,11 +146,12 @@ void DiagnosticsPage::load() {
     const std::string benchmark = m_model.benchmark;
     runOffGuiThread(
         this, m_ticket,
-        [file, benchmark](std::stop_token) {
+        [file, benchmark, model = m_model](std::stop_token) {
             Loaded l;
             l.benchmark = benchmark;
             l.targetName = targetNameOf(benchmark);
             if (!std::filesystem::exists(file)) return l;
+            loadContext(model, l.data, l.rankings);
             auto d = readDiagnosticsFile(file);
             if (d)
                 l.diagnostics = std::make_shared<const ModelDiagnostics>(std::move(*d));
@@ -155,10 +176,12 @@ void DiagnosticsPage::compute() {
             l.benchmark = benchmark;
             l.targetName = targetNameOf(benchmark);
             auto out = runDiagnosticsJob({.model = model}, sink, stop);
-            if (!out)
+            if (!out) {
                 l.error = QString::fromStdString(out.error().message);
-            else
-                l.diagnostics = std::make_shared<const ModelDiagnostics>(std::move(out->diagnostics));
+                return l;
+            }
+            l.diagnostics = std::make_shared<const ModelDiagnostics>(std::move(out->diagnostics));
+            loadContext(model, l.data, l.rankings);
             return l;
         },
         [this](Loaded l) { apply(std::move(l)); });
@@ -211,6 +234,12 @@ void DiagnosticsPage::fillChoosers() {
         quality.append({tr("Confusion matrix"), QStringLiteral("confusion")});
     }
     if (d.regression) quality.append({tr("True vs predicted"), QStringLiteral("scatter")});
+    if (m_loaded.data) {
+        quality.append({d.classification ? tr("Class balance") : tr("Target distribution"),
+                        QStringLiteral("balance")});
+        if (m_loaded.data->inputShape.size() == 1)
+            quality.append({tr("Input features"), QStringLiteral("features")});
+    }
     for (std::size_t i = 0; i < d.activations.size(); ++i)
         layers.append({tr("%1 (%2) output")
                            .arg(QString::fromStdString(d.activations[i].layer),
@@ -222,6 +251,11 @@ void DiagnosticsPage::fillChoosers() {
     for (std::size_t i = 0; i < d.initialTensors.size(); ++i)
         weights.append({tr("%1, initial").arg(QString::fromStdString(d.initialTensors[i].tensor)),
                         -1 - int(i)});
+    // Rankings after the tensors: data = 100000 + index into m_loaded.rankings.
+    for (std::size_t i = 0; i < m_loaded.rankings.size(); ++i)
+        weights.append({tr("score along the rank: %1")
+                            .arg(QString::fromStdString(m_loaded.rankings[i].stem().string())),
+                        100000 + int(i)});
     const QSignalBlocker b1(m_historyChoice), b2(m_qualityChoice), b3(m_layerChoice),
         b4(m_weightChoice);
     refill(m_historyChoice, history, 0);
@@ -254,6 +288,10 @@ void DiagnosticsPage::drawQuality() {
         drawRoc(m_quality->plot(), *d.classification);
     else if (which == "confusion" && d.classification)
         drawConfusion(m_quality->plot(), *d.classification);
+    else if (which == "balance" && m_loaded.data)
+        drawTargetBalance(m_quality->plot(), *m_loaded.data);
+    else if (which == "features" && m_loaded.data)
+        drawFeatureBoxes(m_quality->plot(), *m_loaded.data);
     else if (d.regression)
         drawTrueVsPredicted(m_quality->plot(), *d.regression,
                             QString::fromStdString(m_loaded.targetName));
@@ -277,10 +315,51 @@ void DiagnosticsPage::drawWeights() {
     if (!m_loaded.diagnostics || m_weightChoice->count() == 0) return;
     const ModelDiagnostics& d = *m_loaded.diagnostics;
     const int i = m_weightChoice->currentData().toInt();
+    if (i >= 100000) {
+        // A ranking: its file is read off the GUI thread, then drawn.
+        const std::filesystem::path file = m_loaded.rankings[std::size_t(i - 100000)];
+        m_weights->showMessage(tr("Reading %1 …").arg(QString::fromStdString(file.filename().string())));
+        runOffGuiThread(
+            this, m_scoreTicket,
+            [file, model = m_model](std::stop_token) {
+                Scores s;
+                s.label = QString::fromStdString(file.stem().string());
+                auto m = loadSelectedModel(model);
+                auto sum = sha256File(modelPathFor(model));
+                if (!m || !sum) {
+                    s.error = QString::fromStdString(m ? sum.error().message : m.error().message);
+                    return s;
+                }
+                auto r = loadRankingFile(file, m->model, *sum);
+                if (!r) {
+                    s.error = QString::fromStdString(r.error().message);
+                    return s;
+                }
+                s.method = toString(r->config.method);
+                s.label = QString::fromStdString(s.method + "-" + toString(effectiveOrder(r->config)));
+                for (const RankedBit& b : r->rows)
+                    s.scores.push_back(b.score);
+                return s;
+            },
+            [this](Scores s) { drawScores(std::move(s)); });
+        return;
+    }
+    m_scoreTicket.cancel();
     if (i >= 0 && std::size_t(i) < d.tensors.size())
         drawTensorValues(m_weights->plot(), d.tensors[std::size_t(i)], tr("trained"));
     else if (i < 0 && std::size_t(-1 - i) < d.initialTensors.size())
         drawTensorValues(m_weights->plot(), d.initialTensors[std::size_t(-1 - i)], tr("initial"));
+    m_weights->showPlot();
+    m_weights->plot()->replot();
+}
+
+void DiagnosticsPage::drawScores(Scores s) {
+    if (!s.error.isEmpty()) {
+        m_weights->showMessage(s.error);
+        return;
+    }
+    drawScoreAlongRank(m_weights->plot(), s.scores, s.label, s.method);
+    setPlotTitle(m_weights->plot(), tr("%1: score along the rank").arg(s.label));
     m_weights->showPlot();
     m_weights->plot()->replot();
 }

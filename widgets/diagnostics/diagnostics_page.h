@@ -3,14 +3,18 @@
 // its diagnostics.json (netsurf-cli diagnose, engine/analysis/diagnostics.h) — four panels, each
 // with a chooser: the training history (loss, metrics, learning rate, sparsity, apply_alpha α/β,
 // range penalty, Fisher trace); the quality on the test split (ROC per class with AUC, the
-// confusion matrix, or true vs predicted); each layer's output histogram with its saturation,
-// and the sparsity per tensor; each weight tensor's values, initial and trained, against the
-// scheme's range. The figures are the report's (diagnostics_plots.h, model_plots.h). The file is
+// confusion matrix, or true vs predicted) and the data (class balance or target distribution,
+// input features); each layer's output histogram with its saturation, and the sparsity per
+// tensor; each weight tensor's values, initial and trained, against the scheme's range, and each
+// ranking's score along the rank (its file read when chosen). The figures are the report's (diagnostics_plots.h, model_plots.h). The file is
 // read off the GUI thread; "Compute diagnostics" runs the job in Qt's thread pool.
 #include <QList>
+#include <filesystem>
 #include <memory>
+#include <vector>
 
 #include "engine/analysis/diagnostics.h"
+#include "engine/data/dataset.h"
 #include "widgets/compare/async_ticket.h"
 #include "widgets/compare/message_stack.h"
 #include "widgets/page.h"
@@ -43,7 +47,15 @@ public:
 private:
     struct Loaded {
         std::shared_ptr<const ModelDiagnostics> diagnostics; // null when missing
+        std::shared_ptr<const Dataset> data;                 // null when it cannot be loaded
+        std::vector<std::filesystem::path> rankings;         // the model's ranking files
         std::string benchmark, targetName;
+        QString error;
+    };
+    struct Scores {
+        QString label;
+        std::string method;
+        std::vector<double> scores; // in rank order
         QString error;
     };
     void load();
@@ -54,13 +66,14 @@ private:
     void drawQuality();
     void drawLayers();
     void drawWeights();
+    void drawScores(Scores scores);
     void setReady(bool ready);
 
     ModelSelector m_model;
     bool m_haveModel = false;
     bool m_ready = false;
     Loaded m_loaded;
-    AsyncTicket m_ticket;
+    AsyncTicket m_ticket, m_scoreTicket;
 
     QPushButton* m_compute = nullptr;
     QLabel* m_summary = nullptr;
