@@ -38,6 +38,7 @@ private slots:
     void conclusionsAgreeWithTheEngine();
     void badRequestsAreRefused();
     void chromiumShowsEveryTab();
+    void currentFilesAreReusedStaleOnesRecomputed(); // last: retrains the model
 
 private:
     QString reportText() const;
@@ -335,6 +336,23 @@ window.addEventListener('load', async () => {
     QCOMPARE(tabs, 6);
     QVERIFY(images >= 2); // the heatmaps' colour maps
     QCOMPARE(figures, m_outcome["figures"].toInt());
+}
+
+void TestGuiReport::currentFilesAreReusedStaleOnesRecomputed() {
+    if (!m_ok) QSKIP("no workspace");
+    const QStringList report{"report", "--quant", "q<6,2,1>", "--pruning", "0.125", "--samples",
+                             "200", "--json", "--quiet"};
+    test::Run r = cli(report, m_ws.path());
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object()["computed"].toArray().size(), 0);
+    // Retrained: the profile and the diagnostics of the old model are stale.
+    r = cli({"train", "--benchmark", "autompg", "--quant", "q<6,2,1>", "--pruning", "0.125",
+             "--epochs", "2", "--retrain", "--quiet"},
+            m_ws.path());
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    r = cli(report, m_ws.path());
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object()["computed"].toArray().size(), 2);
 }
 
 QTEST_MAIN(TestGuiReport)

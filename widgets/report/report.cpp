@@ -266,6 +266,16 @@ Status ReportWriter::gather(Bench& b) {
     QString error;
     b.pre = readProfileFile(b.dir / "profile_pre.json", &error);
     b.post = readProfileFile(b.dir / "profile_post.json", &error);
+    // Files computed for an earlier model of this directory (retrained since) are stale.
+    const bool profileCurrent = profileFilesCurrent(b.dir, b.checksum, std::nullopt);
+    if (!b.pre.is_null() && !b.post.is_null() && !profileCurrent) {
+        if (!m_request.computeMissing)
+            b.problems << QObject::tr("the profile files of %1 were computed for an earlier "
+                                      "model.json (retrained since); run netsurf-cli profile")
+                              .arg(QString::fromStdString(b.dir.string()));
+        else
+            b.pre = b.post = nullptr; // recomputed below
+    }
     if ((b.pre.is_null() || b.post.is_null()) && m_request.computeMissing && b.data) {
         stage("profile " + b.name, 0, 1);
         auto p = runProfileJob({b.selector, m_request.profileSamples, m_request.threads,
@@ -284,7 +294,11 @@ Status ReportWriter::gather(Bench& b) {
     if (!error.isEmpty()) b.problems << error;
     // The diagnostics (test split, layer outputs, weights): computed now when missing.
     const fs::path diagnostics = b.dir / "diagnostics.json";
-    if (!fs::exists(diagnostics) && m_request.computeMissing && b.data) {
+    bool diagnosticsCurrent = false;
+    if (fs::exists(diagnostics))
+        if (auto d = readDiagnosticsFile(diagnostics))
+            diagnosticsCurrent = d->provenance.value("model_checksum", "") == b.checksum;
+    if (!diagnosticsCurrent && m_request.computeMissing && b.data) {
         stage("diagnostics " + b.name, 0, 1);
         auto d = runDiagnosticsJob({.model = b.selector, .threads = m_request.threads,
                                     .data = m_request.data},
@@ -298,6 +312,10 @@ Status ReportWriter::gather(Bench& b) {
     }
     if (fs::exists(diagnostics)) {
         auto d = readDiagnosticsFile(diagnostics);
+        if (d && d->provenance.value("model_checksum", "") != b.checksum)
+            b.problems << QObject::tr("%1 was computed for an earlier model.json (retrained "
+                                      "since); run netsurf-cli diagnose")
+                              .arg(QString::fromStdString(diagnostics.string()));
         if (d)
             b.diagnostics = std::move(*d);
         else
