@@ -61,7 +61,9 @@ std::optional<RankingEntry> loadEntry(const fs::path& path, const ModelFile& fil
                         order,
                         toString(r->config.population),
                         r->seconds,
-                        bitOrder(r->rows, r->population.bitsPerParam)};
+                        bitOrder(r->rows, r->population.bitsPerParam),
+                        true,
+                        rankingScores(r->rows)};
 }
 
 std::vector<double> levelsOf(const std::vector<double>& protections) {
@@ -123,6 +125,14 @@ std::string baselineOf(const RankingSet& set, const std::string& method) {
 }
 
 } // namespace
+
+std::vector<double> rankingScores(const std::vector<RankedBit>& rows) {
+    std::vector<double> scores;
+    scores.reserve(rows.size());
+    for (const RankedBit& b : rows)
+        scores.push_back(b.score);
+    return scores;
+}
 
 const RankingEntry* RankingSet::find(const std::string& id) const {
     for (const RankingEntry& e : rankings)

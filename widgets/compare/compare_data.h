@@ -22,7 +22,11 @@ struct RankingEntry {
     double seconds = 0;   // ranking time from the file's header
     BitOrder bits;        // bit ids, most vulnerable first
     bool compared = true; // has experiments (false: loaded as the oracle reference only)
+    std::vector<double> scores; // the sort key of each bit, in rank order (score along the rank)
 };
+
+// The sort keys of a ranking's rows, in rank order.
+std::vector<double> rankingScores(const std::vector<RankedBit>& rows);
 
 struct RankingSet {
     std::vector<RankingEntry> rankings; // rankers with experiments (+ the oracle when present)

@@ -74,6 +74,15 @@ PlotInteraction* interactionOf(QCustomPlot* plot) {
 
 } // namespace
 
+QColor qualitativeColor(int i) {
+    // Okabe–Ito (colour-blind safe), then grey, brown and purple for more than eight series.
+    static const QColor colors[] = {{0, 114, 178},   {213, 94, 0},  {0, 158, 115},
+                                    {204, 121, 167}, {230, 159, 0}, {86, 180, 233},
+                                    {0, 0, 0},       {120, 120, 120}, {153, 102, 51},
+                                    {148, 52, 110}};
+    return colors[std::size_t(i) % std::size(colors)];
+}
+
 QColor methodColor(const std::string& method) {
     const auto it = methodColors().find(method);
     if (it != methodColors().end()) return it->second;

@@ -18,6 +18,8 @@ class QLabel;
 namespace netsurf::widgets {
 
 QColor methodColor(const std::string& method);
+// The i-th colour of a qualitative palette (classes, history curves): distinct, colour-blind safe.
+QColor qualitativeColor(int i);
 QPen rankerPen(const std::string& method, const std::string& order);
 QCPScatterStyle rankerScatter(const std::string& method, const std::string& order);
 

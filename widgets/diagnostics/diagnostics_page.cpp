@@ -13,6 +13,7 @@
 #include "engine/jobs/rank_jobs.h"
 #include "engine/storage/ranking_file.h"
 #include "engine/storage/model_file.h"
+#include "widgets/compare/compare_data.h"
 #include "widgets/compare/plot_style.h"
 #include "widgets/compare/selectors.h"
 #include "widgets/diagnostics/diagnostics_plots.h"
@@ -35,10 +36,6 @@ QWidget* chooserPanel(const QString& label, const QString& tip, QComboBox** comb
     v->addLayout(row);
     v->addWidget(panel, 1);
     return box;
-}
-
-std::string targetNameOf(const std::string& benchmark) {
-    return benchmark == "autompg" ? "MPG (mpg)" : "target";
 }
 
 // The model's dataset (for the data figures) and its ranking files; quietly without either.
@@ -149,7 +146,6 @@ void DiagnosticsPage::load() {
         [file, benchmark, model = m_model](std::stop_token) {
             Loaded l;
             l.benchmark = benchmark;
-            l.targetName = targetNameOf(benchmark);
             if (!std::filesystem::exists(file)) return l;
             loadContext(model, l.data, l.rankings);
             auto d = readDiagnosticsFile(file);
@@ -174,7 +170,6 @@ void DiagnosticsPage::compute() {
             NullProgressSink sink;
             Loaded l;
             l.benchmark = benchmark;
-            l.targetName = targetNameOf(benchmark);
             auto out = runDiagnosticsJob({.model = model}, sink, stop);
             if (!out) {
                 l.error = QString::fromStdString(out.error().message);
@@ -294,7 +289,8 @@ void DiagnosticsPage::drawQuality() {
         drawFeatureBoxes(m_quality->plot(), *m_loaded.data);
     else if (d.regression)
         drawTrueVsPredicted(m_quality->plot(), *d.regression,
-                            QString::fromStdString(m_loaded.targetName));
+                            m_loaded.data ? QString::fromStdString(m_loaded.data->targetName)
+                                          : tr("target"));
     m_quality->showPlot();
     m_quality->plot()->replot();
 }
@@ -337,8 +333,7 @@ void DiagnosticsPage::drawWeights() {
                 }
                 s.method = toString(r->config.method);
                 s.label = QString::fromStdString(s.method + "-" + toString(effectiveOrder(r->config)));
-                for (const RankedBit& b : r->rows)
-                    s.scores.push_back(b.score);
+                s.scores = rankingScores(r->rows);
                 return s;
             },
             [this](Scores s) { drawScores(std::move(s)); });

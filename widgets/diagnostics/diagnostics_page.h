@@ -49,7 +49,7 @@ private:
         std::shared_ptr<const ModelDiagnostics> diagnostics; // null when missing
         std::shared_ptr<const Dataset> data;                 // null when it cannot be loaded
         std::vector<std::filesystem::path> rankings;         // the model's ranking files
-        std::string benchmark, targetName;
+        std::string benchmark;
         QString error;
     };
     struct Scores {

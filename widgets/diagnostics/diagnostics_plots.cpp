@@ -12,13 +12,6 @@ namespace netsurf::widgets {
 
 namespace {
 
-QColor classColor(int c) {
-    static const QColor colors[] = {{0, 114, 178},  {213, 94, 0},   {0, 158, 115}, {204, 121, 167},
-                                    {230, 159, 0},  {86, 180, 233}, {0, 0, 0},     {120, 120, 120},
-                                    {153, 102, 51}, {148, 52, 110}};
-    return colors[c % 10];
-}
-
 QString auc(double v) {
     return std::isfinite(v) ? QString::number(v, 'f', 4) : QStringLiteral("—");
 }
@@ -54,7 +47,7 @@ void drawRoc(QCustomPlot* plot, const ClassificationDiagnostics& d) {
             x << p.fpr, y << p.tpr;
         QCPCurve* c = new QCPCurve(plot->xAxis, plot->yAxis); // FPR is not strictly increasing
         c->setName(QObject::tr("class %1 (AUC %2)").arg(r.positiveClass).arg(auc(r.auc)));
-        c->setPen(QPen(classColor(r.positiveClass), 1.5));
+        c->setPen(QPen(qualitativeColor(r.positiveClass), 1.5));
         c->setData(x, y);
     }
     plot->xAxis->setLabel(QObject::tr("false positive rate (one class vs the rest)"));

@@ -16,17 +16,6 @@ namespace {
 
 const QColor kTrain(0, 114, 178), kTest(213, 94, 0);
 
-QColor curveColor(int i) {
-    static const QColor colors[] = {QColor(0, 114, 178), QColor(213, 94, 0), QColor(0, 158, 115),
-                                    QColor(204, 121, 167), QColor(230, 159, 0),
-                                    QColor(86, 180, 233), QColor(0, 0, 0)};
-    return colors[i % 7];
-}
-
-} // namespace
-
-namespace {
-
 bool hasData(const HistoryTable& h, const std::string& column) {
     for (double v : h.column(column))
         if (std::isfinite(v)) return true;
@@ -78,10 +67,10 @@ int drawHistory(QCustomPlot* plot, const HistoryTable& history,
         if (x.isEmpty()) continue;
         QCPGraph* g = plot->addGraph();
         g->setName(label);
-        g->setPen(QPen(curveColor(drawn), 1.6,
+        g->setPen(QPen(qualitativeColor(drawn), 1.6,
                        name.rfind("val_", 0) == 0 ? Qt::DashLine : Qt::SolidLine));
         if (x.size() < 40)
-            g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, curveColor(drawn), 4));
+            g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, qualitativeColor(drawn), 4));
         g->setData(x, y, true);
         ++drawn;
     }

@@ -5,14 +5,13 @@
 #include <cmath>
 
 #include "widgets/compare/metric_labels.h"
+#include "widgets/report/report_html.h"
 
 namespace netsurf::widgets {
 
 namespace {
 
-QString esc(const std::string& s) {
-    return QString::fromStdString(s).toHtmlEscaped();
-}
+using report_detail::esc;
 
 QString withCi(const Estimate& e) {
     if (!e.hasInterval()) return formatValue(e.value);
